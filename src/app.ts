@@ -1,0 +1,138 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { auditRoutes } from './audit/routes.js';
+import { authGuard } from './auth/guard.js';
+import { authRoutes } from './auth/routes.js';
+import { brandRoutes } from './brands/routes.js';
+import { partnerRoutes } from './partners/routes.js';
+import type { Config } from './platform/config.js';
+import { closeServices, createServices, type ServiceOverrides } from './platform/create-services.js';
+import { pingDatabase } from './platform/db/database.js';
+import { bodyAjv, queryAjv } from './platform/http/ajv.js';
+import { installErrorHandler } from './platform/http/error-handler.js';
+import type { Services } from './platform/services.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export type App = FastifyInstance;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export interface BuildOptions extends ServiceOverrides {
+  /** Use these services (tests share one database); otherwise they are created and closed with the app. */
+  services?: Services;
+}
+
+/**
+ * The HTTP application: every route, schema, hook and the OpenAPI document. It does not listen:
+ * `consort start` does, and tests use `app.inject()`.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
+  const owned = !options.services;
+  const services = options.services ?? (await createServices(config, options));
+
+  const app = Fastify({
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    ajv: { customOptions: {} },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema as object),
+  );
+  app.decorate('services', services);
+  installErrorHandler(app);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Consort API',
+        version: '1.0.0',
+        description:
+          'One partner-program platform for every partner segment. Errors: `{ "error": { "code", "message", "details" } }`; ' +
+          'validation errors list `details.fields[] = { path, message, in }`. Staff and partners sign in with a session cookie ' +
+          '(writes need the `X-CSRF-Token` header from the login response); integrations send `Authorization: Bearer <API key>`.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'consort_session' },
+          apiKey: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      tags: [
+        { name: 'auth', description: 'Sign-in, sessions, two-factor, password reset, users, API keys' },
+        { name: 'audit', description: 'The hash-chained audit trail' },
+        { name: 'brands', description: "The operator's brands" },
+        { name: 'partners', description: 'Partners (one record per person or company, in one or more segments)' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  await app.register(authGuard, { services });
+
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (_req, reply) => {
+    try {
+      await pingDatabase(services.db);
+      return { status: 'ready', database: services.database.engine };
+    } catch (err) {
+      app.log.warn({ err }, 'readiness probe failed');
+      return reply.status(503).send({ error: { code: 'UNAVAILABLE', message: 'The database does not answer.', details: {} } });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes);
+      await api.register(auditRoutes);
+      await api.register(brandRoutes);
+      await api.register(partnerRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (owned) {
+    app.addHook('onClose', async () => {
+      await closeServices(services);
+    });
+  }
+  return app;
+}

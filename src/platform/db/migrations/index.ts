@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m20261125T1700 from './20261125T1700-foundation.js';
+
+/**
+ * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
+ * new file. Listed statically so the same set runs from source (tests) and from the build.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261125T1700-foundation': m20261125T1700,
+};
