@@ -98,7 +98,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         { name: 'auth', description: 'Sign-in, sessions, two-factor, password reset, users, API keys' },
         { name: 'audit', description: 'The hash-chained audit trail' },
         { name: 'brands', description: "The operator's brands" },
-        { name: 'partners', description: 'Partners (one record per person or company, in one or more segments)' },
+        {
+          name: 'partners',
+          description: 'Partners (one record per person or company, in one or more segments)',
+        },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -107,16 +110,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(authGuard, { services });
 
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'The database answers' } }, async (_req, reply) => {
-    try {
-      await pingDatabase(services.db);
-      return { status: 'ready', database: services.database.engine };
-    } catch (err) {
-      app.log.warn({ err }, 'readiness probe failed');
-      return reply.status(503).send({ error: { code: 'UNAVAILABLE', message: 'The database does not answer.', details: {} } });
-    }
-  });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'The database answers' } },
+    async (_req, reply) => {
+      try {
+        await pingDatabase(services.db);
+        return { status: 'ready', database: services.database.engine };
+      } catch (err) {
+        app.log.warn({ err }, 'readiness probe failed');
+        return reply
+          .status(503)
+          .send({ error: { code: 'UNAVAILABLE', message: 'The database does not answer.', details: {} } });
+      }
+    },
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(

@@ -14,11 +14,16 @@ const LATE_COMMIT_WINDOW = 100_000;
  * Writers never take this lock; one chainer at a time does, for a short transaction. Safe to call from
  * many processes: the others return 0 at once. Returns how many records were chained.
  */
-export async function chainPendingAudit(db: Kysely<Database>, opts: { fullScan?: boolean } = {}): Promise<number> {
+export async function chainPendingAudit(
+  db: Kysely<Database>,
+  opts: { fullScan?: boolean } = {},
+): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await db.transaction().execute(async (trx) => {
-      const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK_KEY}) as ok`.execute(trx);
+      const lock = await sql<{
+        ok: boolean;
+      }>`select pg_try_advisory_xact_lock(${CHAIN_LOCK_KEY}) as ok`.execute(trx);
       if (!lock.rows[0]?.ok) return -1;
       const head = await trx
         .selectFrom('audit_chain')

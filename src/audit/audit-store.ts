@@ -57,7 +57,14 @@ export async function appendAudit(trx: Executor, actor: Actor, entry: AuditEntry
 export async function appendBatchAudit(
   trx: Executor,
   actor: Actor,
-  batch: { action: string; entityType: string; count: number; firstId: string; lastId: string; content: string },
+  batch: {
+    action: string;
+    entityType: string;
+    count: number;
+    firstId: string;
+    lastId: string;
+    content: string;
+  },
   now: Date,
 ): Promise<void> {
   await appendAudit(

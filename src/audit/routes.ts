@@ -16,7 +16,9 @@ const AuditRecord = Type.Object({
   diff: Type.Unknown(),
   requestId: Type.Union([Type.String(), Type.Null()]),
   ip: Type.Union([Type.String(), Type.Null()]),
-  chainSeq: Type.Union([Type.String(), Type.Null()], { description: 'Position in the hash chain; null until linked (seconds).' }),
+  chainSeq: Type.Union([Type.String(), Type.Null()], {
+    description: 'Position in the hash chain; null until linked (seconds).',
+  }),
   hash: Type.Union([Type.String(), Type.Null()]),
 });
 
@@ -54,7 +56,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ items: Type.Array(AuditRecord), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
+          200: Type.Object({
+            items: Type.Array(AuditRecord),
+            nextBefore: Type.Union([Type.String(), Type.Null()]),
+          }),
           ...errors(400, 401, 403),
         },
       },
@@ -128,7 +133,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
-      const rows = await s.db.selectFrom('audit_verifications').selectAll().orderBy('id', 'desc').limit(50).execute();
+      const rows = await s.db
+        .selectFrom('audit_verifications')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(50)
+        .execute();
       return {
         items: rows.map((r) => ({
           verifiedAt: r.verified_at.toISOString(),

@@ -82,7 +82,8 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainVerif
         const hash = calculateAuditHash(prevHash, toAuditContent(r as never));
         if (hash !== r.hash) brk = { kind: 'record_altered', seq: r.seq, auditId: r.audit_id };
       }
-      if (brk) return { ok: false, checked, headSeq: null, headHash: null, firstBreak: brk, message: describe(brk) };
+      if (brk)
+        return { ok: false, checked, headSeq: null, headHash: null, firstBreak: brk, message: describe(brk) };
       prevHash = r.hash;
       expected = seq + 1n;
       checked++;
@@ -109,7 +110,14 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<ChainVerif
       .executeTakeFirst();
     if (!link || link.hash !== sealed.head_hash) {
       const brk: ChainBreak = { kind: 'head_rewritten', seq: sealed.head_seq };
-      return { ok: false, checked, headSeq: head?.seq ?? null, headHash: head?.hash ?? null, firstBreak: brk, message: describe(brk) };
+      return {
+        ok: false,
+        checked,
+        headSeq: head?.seq ?? null,
+        headHash: head?.hash ?? null,
+        firstBreak: brk,
+        message: describe(brk),
+      };
     }
   }
   return {

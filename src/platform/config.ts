@@ -45,7 +45,8 @@ export class ConfigError extends Error {}
 function intFrom(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -87,8 +88,15 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       lockoutMinutes: intFrom('CONSORT_LOGIN_LOCKOUT_MINUTES', env.CONSORT_LOGIN_LOCKOUT_MINUTES, 15),
       ratePerMinute: intFrom('CONSORT_LOGIN_RATE_PER_MINUTE', env.CONSORT_LOGIN_RATE_PER_MINUTE, 20),
     },
-    passwordResetTtlMinutes: intFrom('CONSORT_PASSWORD_RESET_TTL_MINUTES', env.CONSORT_PASSWORD_RESET_TTL_MINUTES, 60),
-    smtp: { url: env.CONSORT_SMTP_URL || undefined, from: env.CONSORT_MAIL_FROM ?? 'Consort <no-reply@localhost>' },
+    passwordResetTtlMinutes: intFrom(
+      'CONSORT_PASSWORD_RESET_TTL_MINUTES',
+      env.CONSORT_PASSWORD_RESET_TTL_MINUTES,
+      60,
+    ),
+    smtp: {
+      url: env.CONSORT_SMTP_URL || undefined,
+      from: env.CONSORT_MAIL_FROM ?? 'Consort <no-reply@localhost>',
+    },
     jobs: false,
     trustProxy: env.CONSORT_TRUST_PROXY === 'true',
   };

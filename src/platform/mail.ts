@@ -21,7 +21,10 @@ export function createMailer(smtp: SmtpConfig, logger: Logger): Mailer {
   if (!smtp.url) {
     return {
       async send(mail) {
-        logger.info({ mail: { to: mail.to, subject: mail.subject, text: mail.text } }, 'mail (no SMTP configured)');
+        logger.info(
+          { mail: { to: mail.to, subject: mail.subject, text: mail.text } },
+          'mail (no SMTP configured)',
+        );
       },
       close() {},
     };

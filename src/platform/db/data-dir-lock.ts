@@ -52,7 +52,12 @@ export class DataDirLock {
   static acquire(dataDir: string, holder: Omit<LockHolder, 'pid' | 'host' | 'startedAt'>): DataDirLock {
     fs.mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, 'consort.lock');
-    const me: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), ...holder };
+    const me: LockHolder = {
+      pid: process.pid,
+      host: os.hostname(),
+      startedAt: new Date().toISOString(),
+      ...holder,
+    };
     const token = JSON.stringify(me);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {

@@ -70,7 +70,10 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
   };
 }
 
-async function openPglite(dataDir: string | undefined, lockHolder: OpenOptions['lock']): Promise<DatabaseHandle> {
+async function openPglite(
+  dataDir: string | undefined,
+  lockHolder: OpenOptions['lock'],
+): Promise<DatabaseHandle> {
   const lock = dataDir ? DataDirLock.acquire(dataDir, lockHolder ?? { kind: 'cli' }) : undefined;
   let pglite: PGlite;
   try {

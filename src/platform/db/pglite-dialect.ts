@@ -77,15 +77,30 @@ class PgliteDriver implements Driver {
 
   async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const iso = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await conn.executeQuery({ sql: `begin${iso}`, parameters: [], query: undefined as never, queryId: undefined as never });
+    await conn.executeQuery({
+      sql: `begin${iso}`,
+      parameters: [],
+      query: undefined as never,
+      queryId: undefined as never,
+    });
   }
 
   async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery({ sql: 'commit', parameters: [], query: undefined as never, queryId: undefined as never });
+    await conn.executeQuery({
+      sql: 'commit',
+      parameters: [],
+      query: undefined as never,
+      queryId: undefined as never,
+    });
   }
 
   async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery({ sql: 'rollback', parameters: [], query: undefined as never, queryId: undefined as never });
+    await conn.executeQuery({
+      sql: 'rollback',
+      parameters: [],
+      query: undefined as never,
+      queryId: undefined as never,
+    });
   }
 
   async releaseConnection(): Promise<void> {

@@ -38,52 +38,60 @@ function fromDatabase(err: PgError): AppError | undefined {
 
 /** The one place where errors become responses: `{ error: { code, message, details } }`. */
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError & PgError & { validation?: unknown[]; validationContext?: string }, req, reply) => {
-    if (err instanceof AppError) {
-      return reply.status(err.status).send(body(err.code, err.message, err.details));
-    }
-    if (err.validation) {
-      const fields = toFieldErrors(err.validation as never, err.validationContext ?? 'body');
-      return reply.status(400).send(body('VALIDATION_FAILED', ERROR_CATALOGUE.VALIDATION_FAILED.message, { fields }));
-    }
-    switch (err.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.status(413).send(
-          body('PAYLOAD_TOO_LARGE', `The request body exceeds ${app.initialConfig.bodyLimit} bytes.`, {
-            fields: [{ path: '/', message: `body larger than ${app.initialConfig.bodyLimit} bytes`, in: 'body' }],
-          }),
-        );
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.status(415).send(body('UNSUPPORTED_MEDIA_TYPE', err.message));
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+  app.setErrorHandler(
+    (err: FastifyError & PgError & { validation?: unknown[]; validationContext?: string }, req, reply) => {
+      if (err instanceof AppError) {
+        return reply.status(err.status).send(body(err.code, err.message, err.details));
+      }
+      if (err.validation) {
+        const fields = toFieldErrors(err.validation as never, err.validationContext ?? 'body');
+        return reply
+          .status(400)
+          .send(body('VALIDATION_FAILED', ERROR_CATALOGUE.VALIDATION_FAILED.message, { fields }));
+      }
+      switch (err.code) {
+        case 'FST_ERR_CTP_BODY_TOO_LARGE':
+          return reply.status(413).send(
+            body('PAYLOAD_TOO_LARGE', `The request body exceeds ${app.initialConfig.bodyLimit} bytes.`, {
+              fields: [
+                { path: '/', message: `body larger than ${app.initialConfig.bodyLimit} bytes`, in: 'body' },
+              ],
+            }),
+          );
+        case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+          return reply.status(415).send(body('UNSUPPORTED_MEDIA_TYPE', err.message));
+        case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        case 'FST_ERR_CTP_INVALID_JSON_BODY':
+          return reply.status(400).send(
+            body('VALIDATION_FAILED', 'The body is not valid JSON.', {
+              fields: [{ path: '/', message: 'is not valid JSON', in: 'body' }],
+            }),
+          );
+      }
+      if (err instanceof SyntaxError || (err.statusCode === 400 && err.message?.includes('JSON'))) {
         return reply.status(400).send(
           body('VALIDATION_FAILED', 'The body is not valid JSON.', {
             fields: [{ path: '/', message: 'is not valid JSON', in: 'body' }],
           }),
         );
-    }
-    if (err instanceof SyntaxError || (err.statusCode === 400 && err.message?.includes('JSON'))) {
-      return reply.status(400).send(
-        body('VALIDATION_FAILED', 'The body is not valid JSON.', {
-          fields: [{ path: '/', message: 'is not valid JSON', in: 'body' }],
-        }),
-      );
-    }
-    if (err.statusCode === 429) {
-      return reply.status(429).send(body('RATE_LIMITED', ERROR_CATALOGUE.RATE_LIMITED.message));
-    }
-    const db = fromDatabase(err);
-    if (db) {
-      req.log.warn({ err }, 'database rejected input');
-      return reply.status(db.status).send(body(db.code, db.message, db.details));
-    }
-    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send(body('VALIDATION_FAILED', err.message));
-    }
-    req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send(body('INTERNAL', ERROR_CATALOGUE.INTERNAL.message, { requestId: req.id }));
-  });
+      }
+      if (err.statusCode === 429) {
+        return reply.status(429).send(body('RATE_LIMITED', ERROR_CATALOGUE.RATE_LIMITED.message));
+      }
+      const db = fromDatabase(err);
+      if (db) {
+        req.log.warn({ err }, 'database rejected input');
+        return reply.status(db.status).send(body(db.code, db.message, db.details));
+      }
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return reply.status(err.statusCode).send(body('VALIDATION_FAILED', err.message));
+      }
+      req.log.error({ err }, 'unhandled error');
+      return reply
+        .status(500)
+        .send(body('INTERNAL', ERROR_CATALOGUE.INTERNAL.message, { requestId: req.id }));
+    },
+  );
 
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(body('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`));

@@ -9,7 +9,10 @@ export const ERROR_CATALOGUE = {
   TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
   INVALID_TOTP: { status: 401, message: 'The authenticator code is wrong or expired.' },
   INVALID_SIGNATURE: { status: 401, message: 'The request signature is invalid.' },
-  CSRF_FAILED: { status: 403, message: 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write.' },
+  CSRF_FAILED: {
+    status: 403,
+    message: 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write.',
+  },
   FORBIDDEN: { status: 403, message: 'Your role or key does not allow this.' },
   BRAND_FORBIDDEN: { status: 403, message: 'This API key is not allowed to act on that brand.' },
   TOTP_ENROLMENT_REQUIRED: {
@@ -24,7 +27,10 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type.' },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins: the account is locked for a while.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
-  INTERNAL: { status: 500, message: 'Something went wrong on our side; the request id identifies it in the logs.' },
+  INTERNAL: {
+    status: 500,
+    message: 'Something went wrong on our side; the request id identifies it in the logs.',
+  },
   UNAVAILABLE: { status: 503, message: 'A dependency is unavailable.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -1,0 +1,215 @@
+import type { Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { type Actor, appendAudit } from '../audit/audit-store.js';
+import { writeAudited } from '../audit/write-audited.js';
+import { createUser } from '../auth/user-store.js';
+import type { LoginRole } from '../platform/config.js';
+import type { Database } from '../platform/db/schema.js';
+import type { Services } from '../platform/services.js';
+
+export const DEMO_PASSWORD = 'consort-demo-1';
+
+export interface DemoLogin {
+  email: string;
+  role: LoginRole;
+  note: string;
+}
+
+const BRANDS = [
+  {
+    code: 'lucky-spins',
+    name: 'Lucky Spins Casino',
+    vertical: 'igaming',
+    currency: 'EUR',
+    timezone: 'Europe/Malta',
+    jurisdictions: ['MGA', 'UKGC'],
+  },
+  {
+    code: 'apex-fx',
+    name: 'Apex FX',
+    vertical: 'forex',
+    currency: 'USD',
+    timezone: 'Asia/Nicosia',
+    jurisdictions: ['CySEC'],
+  },
+  {
+    code: 'summit-prop',
+    name: 'Summit Prop Traders',
+    vertical: 'prop',
+    currency: 'USD',
+    timezone: 'UTC',
+    jurisdictions: [],
+  },
+] as const;
+
+const STAFF: Array<{ email: string; role: LoginRole; name: string }> = [
+  { email: 'admin@demo.consort.local', role: 'admin', name: 'Ada Admin' },
+  { email: 'pm@demo.consort.local', role: 'partner_manager', name: 'Pia Manager' },
+  { email: 'pm2@demo.consort.local', role: 'partner_manager', name: 'Paolo Manager' },
+  { email: 'finance@demo.consort.local', role: 'finance', name: 'Finn Finance' },
+  { email: 'compliance@demo.consort.local', role: 'compliance', name: 'Cora Compliance' },
+  { email: 'analyst@demo.consort.local', role: 'analyst', name: 'Ana Analyst' },
+];
+
+const PARTNERS: Array<{
+  name: string;
+  email: string;
+  country: string;
+  segments: string[];
+  status: string;
+  manager: 0 | 1;
+}> = [
+  {
+    name: 'Maya Creator',
+    email: 'maya@partners.example',
+    country: 'GB',
+    segments: ['affiliate', 'ib', 'ambassador'],
+    status: 'active',
+    manager: 0,
+  },
+  {
+    name: 'Northwind Media Ltd',
+    email: 'ops@northwind.example',
+    country: 'MT',
+    segments: ['affiliate'],
+    status: 'active',
+    manager: 0,
+  },
+  {
+    name: 'Kestrel Capital IB',
+    email: 'desk@kestrel.example',
+    country: 'CY',
+    segments: ['ib'],
+    status: 'active',
+    manager: 1,
+  },
+  {
+    name: 'Leo Trades',
+    email: 'leo@partners.example',
+    country: 'DE',
+    segments: ['influencer', 'ib'],
+    status: 'contracted',
+    manager: 1,
+  },
+  {
+    name: 'BrightPath Integrations',
+    email: 'hello@brightpath.example',
+    country: 'NL',
+    segments: ['integrator'],
+    status: 'approved',
+    manager: 0,
+  },
+  {
+    name: 'Resell Hub GmbH',
+    email: 'sales@resellhub.example',
+    country: 'AT',
+    segments: ['reseller'],
+    status: 'in_review',
+    manager: 1,
+  },
+  {
+    name: 'Sofia Streams',
+    email: 'sofia@partners.example',
+    country: 'ES',
+    segments: ['influencer'],
+    status: 'applied',
+    manager: 0,
+  },
+  {
+    name: 'Old Oak Affiliates',
+    email: 'team@oldoak.example',
+    country: 'IE',
+    segments: ['affiliate'],
+    status: 'suspended',
+    manager: 1,
+  },
+];
+
+/** True when the database has no brand yet: `start --demo` seeds only an empty database. */
+export async function isEmpty(s: Services): Promise<boolean> {
+  const b = await s.db.selectFrom('brands').select('id').limit(1).executeTakeFirst();
+  return !b;
+}
+
+/**
+ * A small demo operator: a brand per vertical, one login per staff role, partners across every segment
+ * and status (two of them with partner logins). Deterministic, audited like any write.
+ */
+export async function seedDemo(s: Services): Promise<DemoLogin[]> {
+  const actor: Actor = { type: 'system', id: 'seed-demo' };
+  const logins: DemoLogin[] = [];
+  await writeAudited(s, async (trx: Transaction<Database>, now) => {
+    for (const b of BRANDS) {
+      const id = uuidv7();
+      await trx
+        .insertInto('brands')
+        .values({
+          id,
+          ...b,
+          jurisdictions: [...b.jurisdictions],
+          landing_url_template: `https://${b.code}.example/welcome?click_id={click_id}&s1={sub1}`,
+          fallback_url: `https://${b.code}.example/`,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        actor,
+        { action: 'brand.created', entityType: 'brand', entityId: id, after: { ...b } },
+        now,
+      );
+    }
+    const managers: string[] = [];
+    for (const st of STAFF) {
+      const u = await createUser(
+        trx,
+        actor,
+        { email: st.email, password: DEMO_PASSWORD, role: st.role, displayName: st.name },
+        now,
+      );
+      if (st.role === 'partner_manager') managers.push(u.id);
+      logins.push({ email: st.email, role: st.role, note: st.name });
+    }
+    for (const [i, p] of PARTNERS.entries()) {
+      const id = uuidv7();
+      await trx
+        .insertInto('partners')
+        .values({
+          id,
+          display_name: p.name,
+          email: p.email,
+          country: p.country,
+          status: p.status,
+          segments: p.segments,
+          manager_user_id: managers[p.manager] ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await appendAudit(
+        trx,
+        actor,
+        { action: 'partner.created', entityType: 'partner', entityId: id, after: { ...p } },
+        now,
+      );
+      if (i < 2) {
+        await createUser(
+          trx,
+          actor,
+          { email: p.email, password: DEMO_PASSWORD, role: 'partner', displayName: p.name, partnerId: id },
+          now,
+        );
+        logins.push({ email: p.email, role: 'partner', note: `${p.name} (${p.segments.join(', ')})` });
+      }
+    }
+  });
+  return logins;
+}
+
+/** Prints the demo logins for `start --demo` and `seed demo`. */
+export function printLogins(logins: DemoLogin[]): void {
+  console.log(`\nDemo logins (password for all: ${DEMO_PASSWORD})`);
+  for (const l of logins) console.log(`  ${l.role.padEnd(16)} ${l.email.padEnd(34)} ${l.note}`);
+  console.log('');
+}
