@@ -45,7 +45,12 @@ export function publicApiKey(k: ApiKeyRow) {
  * Creates an API key and returns the full key once: it cannot be shown again. Operator keys take operator
  * scopes and may be restricted to brands; partner keys belong to one partner and take partner scopes.
  */
-export async function createApiKey(trx: Transaction<Database>, actor: Actor, input: NewApiKeyInput, now: Date) {
+export async function createApiKey(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: NewApiKeyInput,
+  now: Date,
+) {
   const allowed: readonly string[] = input.kind === 'operator' ? OPERATOR_SCOPES : PARTNER_SCOPES;
   const bad = input.scopes.findIndex((s) => !allowed.includes(s));
   if (bad >= 0) {
@@ -53,7 +58,8 @@ export async function createApiKey(trx: Transaction<Database>, actor: Actor, inp
       { path: `/scopes/${bad}`, message: `${input.kind} keys take only: ${allowed.join(', ')}`, in: 'body' },
     ]);
   }
-  if (input.scopes.length === 0) throw validationError([{ path: '/scopes', message: 'needs at least one scope', in: 'body' }]);
+  if (input.scopes.length === 0)
+    throw validationError([{ path: '/scopes', message: 'needs at least one scope', in: 'body' }]);
   if (input.kind === 'partner' && !input.partnerId) {
     throw validationError([{ path: '/partnerId', message: 'is required for a partner key', in: 'body' }]);
   }
@@ -91,7 +97,12 @@ export async function createApiKey(trx: Transaction<Database>, actor: Actor, inp
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await appendAudit(trx, actor, { action: 'api_key.created', entityType: 'api_key', entityId: row.id, after: publicApiKey(row) }, now);
+  await appendAudit(
+    trx,
+    actor,
+    { action: 'api_key.created', entityType: 'api_key', entityId: row.id, after: publicApiKey(row) },
+    now,
+  );
   return { key: `ck_${row.prefix}_${secret}`, record: row };
 }
 
@@ -99,7 +110,11 @@ export async function createApiKey(trx: Transaction<Database>, actor: Actor, inp
 export async function findLiveApiKey(db: Db, raw: string, now: Date): Promise<ApiKeyRow | undefined> {
   const parsed = parseApiKey(raw);
   if (!parsed) return undefined;
-  const row = await db.selectFrom('api_keys').selectAll().where('prefix', '=', parsed.prefix).executeTakeFirst();
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('prefix', '=', parsed.prefix)
+    .executeTakeFirst();
   if (!row || !constantTimeEqual(row.secret_hash, sha256(parsed.secret))) return undefined;
   if (row.revoked_at || (row.expires_at && row.expires_at <= now)) return undefined;
   return row;

@@ -61,16 +61,21 @@ export function authorize(auth: RouteAuth, identity: Identity | null, req: Fasti
   if (auth.public) return;
   if (!identity) throw new AppError('UNAUTHENTICATED');
   if (identity.kind === 'user') {
-    if (!auth.roles?.includes(identity.role)) throw new AppError('FORBIDDEN', `Role ${identity.role} may not do this.`);
+    if (!auth.roles?.includes(identity.role))
+      throw new AppError('FORBIDDEN', `Role ${identity.role} may not do this.`);
     if (identity.mfaPending && !auth.allowMfaPending) throw new AppError('TOTP_ENROLMENT_REQUIRED');
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || !constantTimeEqual(sent, identity.csrfToken)) throw new AppError('CSRF_FAILED');
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, identity.csrfToken))
+        throw new AppError('CSRF_FAILED');
     }
     return;
   }
   if (!auth.scopes?.some((s) => identity.scopes.includes(s))) {
-    throw new AppError('FORBIDDEN', `This API key lacks the scope for this route (${auth.scopes?.join(' or ') ?? 'none accepted'}).`);
+    throw new AppError(
+      'FORBIDDEN',
+      `This API key lacks the scope for this route (${auth.scopes?.join(' or ') ?? 'none accepted'}).`,
+    );
   }
 }
 

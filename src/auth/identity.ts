@@ -41,4 +41,10 @@ export type RouteAuth =
       allowMfaPending?: boolean;
     };
 
-export const STAFF_ROLES: readonly LoginRole[] = ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'];
+export const STAFF_ROLES: readonly LoginRole[] = [
+  'admin',
+  'partner_manager',
+  'finance',
+  'compliance',
+  'analyst',
+];

@@ -31,7 +31,9 @@ const UserView = Type.Object({
 
 const SessionView = Type.Object({
   user: UserView,
-  csrfToken: Type.String({ description: 'Send as the X-CSRF-Token header on every write made with the session cookie.' }),
+  csrfToken: Type.String({
+    description: 'Send as the X-CSRF-Token header on every write made with the session cookie.',
+  }),
   totpEnrolmentRequired: Type.Boolean(),
   expiresAt: Type.String(),
 });
@@ -76,7 +78,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .updateTable('users')
         .set({
           failed_login_count: lock ? 0 : count,
-          locked_until: lock ? new Date(now.getTime() + cfg.login.lockoutMinutes * 60_000) : user.locked_until,
+          locked_until: lock
+            ? new Date(now.getTime() + cfg.login.lockoutMinutes * 60_000)
+            : user.locked_until,
           updated_at: now,
         })
         .where('id', '=', user.id)
@@ -135,7 +139,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let step: number | null = null;
       if (user.totp_enabled_at && user.totp_secret) {
         if (!totpCode) throw new AppError('TOTP_REQUIRED');
-        const check = await checkTotp(user.totp_secret, totpCode, now, user.totp_last_step ? Number(user.totp_last_step) : null);
+        const check = await checkTotp(
+          user.totp_secret,
+          totpCode,
+          now,
+          user.totp_last_step ? Number(user.totp_last_step) : null,
+        );
         if (check.kind === 'invalid') {
           await recordFailure(user, req, 'totp');
           throw new AppError('INVALID_TOTP');
@@ -146,18 +155,34 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const session = await writeAudited(s, async (trx, at) => {
         await trx
           .updateTable('users')
-          .set({ failed_login_count: 0, locked_until: null, ...(step !== null ? { totp_last_step: step } : {}), updated_at: at })
+          .set({
+            failed_login_count: 0,
+            locked_until: null,
+            ...(step !== null ? { totp_last_step: step } : {}),
+            updated_at: at,
+          })
           .where('id', '=', user.id)
           .execute();
         const created = await createSession(
           trx,
-          { userId: user.id, mfaPending, ip: req.ip, userAgent: req.headers['user-agent'] ?? null, ttlMinutes: cfg.sessionTtlMinutes },
+          {
+            userId: user.id,
+            mfaPending,
+            ip: req.ip,
+            userAgent: req.headers['user-agent'] ?? null,
+            ttlMinutes: cfg.sessionTtlMinutes,
+          },
           at,
         );
         await appendAudit(
           trx,
           { ...actorOf(req), type: 'user', id: user.id },
-          { action: 'auth.login', entityType: 'user', entityId: user.id, detail: { secondFactor: step !== null, mfaPending } },
+          {
+            action: 'auth.login',
+            entityType: 'user',
+            entityId: user.id,
+            detail: { secondFactor: step !== null, mfaPending },
+          },
           at,
         );
         return created;
@@ -176,13 +201,22 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/logout',
     {
       config: { auth: { roles: ANY_ROLE, allowMfaPending: true } },
-      schema: { tags: ['auth'], summary: 'End this session', response: { 204: Type.Null(), ...errors(401, 403) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: Type.Null(), ...errors(401, 403) },
+      },
     },
     async (req, reply) => {
       const me = userOf(req);
       await writeAudited(s, async (trx, now) => {
         await revokeSession(trx, me.sessionId, now);
-        await appendAudit(trx, actorOf(req), { action: 'auth.logout', entityType: 'user', entityId: me.userId }, now);
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'auth.logout', entityType: 'user', entityId: me.userId },
+          now,
+        );
       });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
@@ -193,13 +227,21 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/session',
     {
       config: { auth: { roles: ANY_ROLE, allowMfaPending: true } },
-      schema: { tags: ['auth'], summary: 'The signed-in user and the CSRF token', response: { 200: SessionView, ...errors(401) } },
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and the CSRF token',
+        response: { 200: SessionView, ...errors(401) },
+      },
     },
     async (req) => {
       const me = userOf(req);
       const user = await findUserById(s.db, me.userId);
       if (!user) throw new AppError('UNAUTHENTICATED');
-      const session = await s.db.selectFrom('sessions').select('expires_at').where('id', '=', me.sessionId).executeTakeFirstOrThrow();
+      const session = await s.db
+        .selectFrom('sessions')
+        .select('expires_at')
+        .where('id', '=', me.sessionId)
+        .executeTakeFirstOrThrow();
       return {
         user: publicUser(user),
         csrfToken: me.csrfToken,
@@ -238,7 +280,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
               created_at: now,
             })
             .execute();
-          await appendAudit(trx, actorOf(req), { action: 'auth.password_reset_requested', entityType: 'user', entityId: user.id }, now);
+          await appendAudit(
+            trx,
+            actorOf(req),
+            { action: 'auth.password_reset_requested', entityType: 'user', entityId: user.id },
+            now,
+          );
         });
         const link = `${cfg.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
         await s.mailer.send({
@@ -262,7 +309,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['auth'],
         summary: 'Set a new password with a reset token (ends every session of the user)',
         body: Type.Object(
-          { token: Type.String({ minLength: 20, maxLength: 200 }), password: Type.String({ maxLength: 200 }) },
+          {
+            token: Type.String({ minLength: 20, maxLength: 200 }),
+            password: Type.String({ maxLength: 200 }),
+          },
           { additionalProperties: false },
         ),
         response: { 204: Type.Null(), ...errors(400) },
@@ -283,10 +333,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fields: [{ path: '/token', message: 'is invalid, used or expired', in: 'body' }],
           });
         }
-        await trx.updateTable('password_resets').set({ used_at: now }).where('token_hash', '=', reset.token_hash).execute();
+        await trx
+          .updateTable('password_resets')
+          .set({ used_at: now })
+          .where('token_hash', '=', reset.token_hash)
+          .execute();
         await trx
           .updateTable('users')
-          .set({ password_hash: hashed, password_changed_at: now, failed_login_count: 0, locked_until: null, updated_at: now })
+          .set({
+            password_hash: hashed,
+            password_changed_at: now,
+            failed_login_count: 0,
+            locked_until: null,
+            updated_at: now,
+          })
           .where('id', '=', reset.user_id)
           .execute();
         await revokeUserSessions(trx, reset.user_id, now);
@@ -326,7 +386,11 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const hashed = await hashPassword(req.body.newPassword);
       await writeAudited(s, async (trx, now) => {
-        await trx.updateTable('users').set({ password_hash: hashed, password_changed_at: now, updated_at: now }).where('id', '=', me.userId).execute();
+        await trx
+          .updateTable('users')
+          .set({ password_hash: hashed, password_changed_at: now, updated_at: now })
+          .where('id', '=', me.userId)
+          .execute();
         await trx
           .updateTable('sessions')
           .set({ revoked_at: now })
@@ -334,7 +398,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .where('id', '!=', me.sessionId)
           .where('revoked_at', 'is', null)
           .execute();
-        await appendAudit(trx, actorOf(req), { action: 'auth.password_changed', entityType: 'user', entityId: me.userId }, now);
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'auth.password_changed', entityType: 'user', entityId: me.userId },
+          now,
+        );
       });
       return reply.status(204).send(null);
     },
@@ -347,18 +416,31 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['auth'],
         summary: 'Start TOTP enrolment: returns a new secret and its otpauth:// URI for an authenticator app',
-        response: { 200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }), ...errors(401, 409) },
+        response: {
+          200: Type.Object({ secret: Type.String(), otpauthUri: Type.String() }),
+          ...errors(401, 409),
+        },
       },
     },
     async (req) => {
       const me = userOf(req);
       const user = await findUserById(s.db, me.userId);
       if (!user) throw new AppError('UNAUTHENTICATED');
-      if (user.totp_enabled_at) throw new AppError('CONFLICT', 'Two-factor authentication is already enabled.');
+      if (user.totp_enabled_at)
+        throw new AppError('CONFLICT', 'Two-factor authentication is already enabled.');
       const secret = newTotpSecret();
       await writeAudited(s, async (trx, now) => {
-        await trx.updateTable('users').set({ totp_secret: secret, updated_at: now }).where('id', '=', me.userId).execute();
-        await appendAudit(trx, actorOf(req), { action: 'auth.totp_setup_started', entityType: 'user', entityId: me.userId }, now);
+        await trx
+          .updateTable('users')
+          .set({ totp_secret: secret, updated_at: now })
+          .where('id', '=', me.userId)
+          .execute();
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'auth.totp_setup_started', entityType: 'user', entityId: me.userId },
+          now,
+        );
       });
       return { secret, otpauthUri: totpUri(secret, user.email) };
     },
@@ -379,7 +461,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const me = userOf(req);
       const user = await findUserById(s.db, me.userId);
       if (!user?.totp_secret) throw new AppError('CONFLICT', 'Call /auth/totp/setup first.');
-      if (user.totp_enabled_at) throw new AppError('CONFLICT', 'Two-factor authentication is already enabled.');
+      if (user.totp_enabled_at)
+        throw new AppError('CONFLICT', 'Two-factor authentication is already enabled.');
       const check = await checkTotp(user.totp_secret, req.body.code, s.clock(), null);
       if (check.kind === 'invalid') {
         throw new AppError('VALIDATION_FAILED', 'The code does not match.', {
@@ -392,8 +475,17 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .set({ totp_enabled_at: now, totp_last_step: check.step, updated_at: now })
           .where('id', '=', me.userId)
           .execute();
-        await trx.updateTable('sessions').set({ mfa_pending: false }).where('id', '=', me.sessionId).execute();
-        await appendAudit(trx, actorOf(req), { action: 'auth.totp_enabled', entityType: 'user', entityId: me.userId }, now);
+        await trx
+          .updateTable('sessions')
+          .set({ mfa_pending: false })
+          .where('id', '=', me.sessionId)
+          .execute();
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'auth.totp_enabled', entityType: 'user', entityId: me.userId },
+          now,
+        );
       });
       return reply.status(204).send(null);
     },
@@ -412,10 +504,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const me = userOf(req);
-      if (totpRequiredFor(me.role)) throw new AppError('FORBIDDEN', `Two-factor authentication is required for role ${me.role}.`);
+      if (totpRequiredFor(me.role))
+        throw new AppError('FORBIDDEN', `Two-factor authentication is required for role ${me.role}.`);
       const user = await findUserById(s.db, me.userId);
       if (!user || !(await verifyPassword(user.password_hash, req.body.password))) {
-        throw new AppError('VALIDATION_FAILED', 'The password is wrong.', { fields: [{ path: '/password', message: 'is wrong', in: 'body' }] });
+        throw new AppError('VALIDATION_FAILED', 'The password is wrong.', {
+          fields: [{ path: '/password', message: 'is wrong', in: 'body' }],
+        });
       }
       await writeAudited(s, async (trx, now) => {
         await trx
@@ -423,7 +518,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null, updated_at: now })
           .where('id', '=', me.userId)
           .execute();
-        await appendAudit(trx, actorOf(req), { action: 'auth.totp_disabled', entityType: 'user', entityId: me.userId }, now);
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'auth.totp_disabled', entityType: 'user', entityId: me.userId },
+          now,
+        );
       });
       return reply.status(204).send(null);
     },
@@ -499,7 +599,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const user = await writeAudited(s, async (trx, now) => {
-        const before = await trx.selectFrom('users').selectAll().where('id', '=', req.params.id).forUpdate().executeTakeFirst();
+        const before = await trx
+          .selectFrom('users')
+          .selectAll()
+          .where('id', '=', req.params.id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!before) throw notFound('User');
         if (req.body.role && before.role === 'partner') {
           throw new AppError('VALIDATION_FAILED', 'A partner login cannot become staff.', {
@@ -521,7 +626,13 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await appendAudit(
           trx,
           actorOf(req),
-          { action: 'user.updated', entityType: 'user', entityId: before.id, before: publicUser(before), after: publicUser(after) },
+          {
+            action: 'user.updated',
+            entityType: 'user',
+            entityId: before.id,
+            before: publicUser(before),
+            after: publicUser(after),
+          },
           now,
         );
         return after;
@@ -561,7 +672,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
             kind: Type.Union([Type.Literal('operator'), Type.Literal('partner')]),
-            scopes: Type.Array(Type.Union(ALL_SCOPES.map((x) => Type.Literal(x))), { minItems: 1, uniqueItems: true }),
+            scopes: Type.Array(Type.Union(ALL_SCOPES.map((x) => Type.Literal(x))), {
+              minItems: 1,
+              uniqueItems: true,
+            }),
             brandIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { uniqueItems: true })),
             partnerId: Type.Optional(Type.String({ format: 'uuid' })),
             expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -574,7 +688,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const me = userOf(req);
       const body = req.body;
-      if (me.role === 'partner' && (body.kind !== 'partner' || (body.partnerId && body.partnerId !== me.partnerId))) {
+      if (
+        me.role === 'partner' &&
+        (body.kind !== 'partner' || (body.partnerId && body.partnerId !== me.partnerId))
+      ) {
         throw new AppError('FORBIDDEN', 'Partners create keys for themselves only.');
       }
       const created = await writeAudited(s, (trx, now) =>
@@ -616,11 +733,22 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const before = await q.forUpdate().executeTakeFirst();
         if (!before) throw notFound('API key');
         if (before.revoked_at) return before;
-        const after = await trx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', before.id).returningAll().executeTakeFirstOrThrow();
+        const after = await trx
+          .updateTable('api_keys')
+          .set({ revoked_at: now })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await appendAudit(
           trx,
           actorOf(req),
-          { action: 'api_key.revoked', entityType: 'api_key', entityId: before.id, before: publicApiKey(before), after: publicApiKey(after) },
+          {
+            action: 'api_key.revoked',
+            entityType: 'api_key',
+            entityId: before.id,
+            before: publicApiKey(before),
+            after: publicApiKey(after),
+          },
           now,
         );
         return after;

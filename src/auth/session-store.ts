@@ -13,7 +13,13 @@ export interface NewSession {
 /** Creates a session; only the token's hash is stored. Returns the token for the cookie. */
 export async function createSession(
   trx: Db,
-  input: { userId: string; mfaPending: boolean; ip: string | null; userAgent: string | null; ttlMinutes: number },
+  input: {
+    userId: string;
+    mfaPending: boolean;
+    ip: string | null;
+    userAgent: string | null;
+    ttlMinutes: number;
+  },
   now: Date,
 ): Promise<NewSession> {
   const token = randomToken();

@@ -19,7 +19,9 @@ export interface NewUserInput {
 
 export function checkPasswordPolicy(password: string, path = '/password'): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw validationError([{ path, message: `must be at least ${PASSWORD_MIN_LENGTH} characters`, in: 'body' }]);
+    throw validationError([
+      { path, message: `must be at least ${PASSWORD_MIN_LENGTH} characters`, in: 'body' },
+    ]);
   }
 }
 
@@ -50,15 +52,28 @@ export async function findUserById(db: Db, id: string): Promise<User | undefined
 }
 
 /** Creates a login; partners must name their partner record. Audited in the caller's transaction. */
-export async function createUser(trx: Transaction<Database>, actor: Actor, input: NewUserInput, now: Date): Promise<User> {
+export async function createUser(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: NewUserInput,
+  now: Date,
+): Promise<User> {
   checkPasswordPolicy(input.password);
   if ((input.role === 'partner') !== Boolean(input.partnerId)) {
     throw validationError([
-      { path: '/partnerId', message: 'is required for role partner and not allowed for staff roles', in: 'body' },
+      {
+        path: '/partnerId',
+        message: 'is required for role partner and not allowed for staff roles',
+        in: 'body',
+      },
     ]);
   }
   if (input.partnerId) {
-    const p = await trx.selectFrom('partners').select('id').where('id', '=', input.partnerId).executeTakeFirst();
+    const p = await trx
+      .selectFrom('partners')
+      .select('id')
+      .where('id', '=', input.partnerId)
+      .executeTakeFirst();
     if (!p) throw validationError([{ path: '/partnerId', message: 'no such partner', in: 'body' }]);
   }
   if (await findUserByEmail(trx, input.email)) {
@@ -86,6 +101,11 @@ export async function createUser(trx: Transaction<Database>, actor: Actor, input
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await appendAudit(trx, actor, { action: 'user.created', entityType: 'user', entityId: user.id, after: publicUser(user) }, now);
+  await appendAudit(
+    trx,
+    actor,
+    { action: 'user.created', entityType: 'user', entityId: user.id, after: publicUser(user) },
+    now,
+  );
   return user;
 }

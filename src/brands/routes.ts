@@ -26,8 +26,15 @@ const BrandView = Type.Object({
 const BrandFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   timezone: Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone, e.g. Europe/Malta' }),
-  jurisdictions: Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z/]{1,19}$' }), { maxItems: 20, uniqueItems: true }),
-  landingUrlTemplate: Type.String({ format: 'uri', maxLength: 2000, description: 'May contain {click_id} and {sub1}…{sub5}' }),
+  jurisdictions: Type.Array(Type.String({ pattern: '^[A-Z][A-Za-z/]{1,19}$' }), {
+    maxItems: 20,
+    uniqueItems: true,
+  }),
+  landingUrlTemplate: Type.String({
+    pattern: '^https?://[^\\s]+$',
+    maxLength: 2000,
+    description: 'May contain {click_id} and {sub1}…{sub5}',
+  }),
   fallbackUrl: Type.String({ format: 'uri', maxLength: 2000 }),
 };
 
@@ -49,7 +56,9 @@ function checkTimezone(tz: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
-    throw new AppError('VALIDATION_FAILED', undefined, { fields: [{ path: '/timezone', message: 'is not an IANA time zone', in: 'body' }] });
+    throw new AppError('VALIDATION_FAILED', undefined, {
+      fields: [{ path: '/timezone', message: 'is not an IANA time zone', in: 'body' }],
+    });
   }
 }
 
@@ -78,10 +87,19 @@ export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/brands/:id',
     {
       config: { auth: { roles: STAFF_ROLES, scopes: ['reports:read', 'events:write', 'activity:write'] } },
-      schema: { tags: ['brands'], summary: 'One brand', params: IdParams, response: { 200: BrandView, ...errors(401, 403, 404) } },
+      schema: {
+        tags: ['brands'],
+        summary: 'One brand',
+        params: IdParams,
+        response: { 200: BrandView, ...errors(401, 403, 404) },
+      },
     },
     async (req) => {
-      const b = await s.db.selectFrom('brands').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      const b = await s.db
+        .selectFrom('brands')
+        .selectAll()
+        .where('id', '=', req.params.id)
+        .executeTakeFirst();
       if (!b) throw notFound('Brand');
       assertBrandAllowed(req.identity, b.id);
       return brandView(b);
@@ -113,8 +131,15 @@ export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = req.body;
       if (b.timezone) checkTimezone(b.timezone);
       const row = await writeAudited(s, async (trx, now) => {
-        const taken = await trx.selectFrom('brands').select('id').where('code', '=', b.code).executeTakeFirst();
-        if (taken) throw new AppError('CONFLICT', `Brand code ${b.code} is taken.`, { fields: [{ path: '/code', message: 'is taken', in: 'body' }] });
+        const taken = await trx
+          .selectFrom('brands')
+          .select('id')
+          .where('code', '=', b.code)
+          .executeTakeFirst();
+        if (taken)
+          throw new AppError('CONFLICT', `Brand code ${b.code} is taken.`, {
+            fields: [{ path: '/code', message: 'is taken', in: 'body' }],
+          });
         const created = await trx
           .insertInto('brands')
           .values({
@@ -132,7 +157,12 @@ export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await appendAudit(trx, actorOf(req), { action: 'brand.created', entityType: 'brand', entityId: created.id, after: brandView(created) }, now);
+        await appendAudit(
+          trx,
+          actorOf(req),
+          { action: 'brand.created', entityType: 'brand', entityId: created.id, after: brandView(created) },
+          now,
+        );
         return created;
       });
       return reply.status(201).send(brandView(row));
@@ -164,7 +194,12 @@ export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const b = req.body;
       if (b.timezone) checkTimezone(b.timezone);
       const row = await writeAudited(s, async (trx, now) => {
-        const before = await trx.selectFrom('brands').selectAll().where('id', '=', req.params.id).forUpdate().executeTakeFirst();
+        const before = await trx
+          .selectFrom('brands')
+          .selectAll()
+          .where('id', '=', req.params.id)
+          .forUpdate()
+          .executeTakeFirst();
         if (!before) throw notFound('Brand');
         const after = await trx
           .updateTable('brands')
@@ -182,7 +217,13 @@ export const brandRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await appendAudit(
           trx,
           actorOf(req),
-          { action: 'brand.updated', entityType: 'brand', entityId: before.id, before: brandView(before), after: brandView(after) },
+          {
+            action: 'brand.updated',
+            entityType: 'brand',
+            entityId: before.id,
+            before: brandView(before),
+            after: brandView(after),
+          },
           now,
         );
         return after;

@@ -72,7 +72,10 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(PartnerView), total: Type.Integer() }), ...errors(400, 401, 403) },
+        response: {
+          200: Type.Object({ items: Type.Array(PartnerView), total: Type.Integer() }),
+          ...errors(400, 401, 403),
+        },
       },
     },
     async (req) => {
@@ -82,7 +85,13 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (req.query.segment) q = q.where(sql<boolean>`${req.query.segment} = any(segments)`);
       if (req.query.status) q = q.where('status', '=', req.query.status);
       const [rows, count] = await Promise.all([
-        q.selectAll().orderBy('display_name').orderBy('id').limit(req.query.limit).offset(req.query.offset).execute(),
+        q
+          .selectAll()
+          .orderBy('display_name')
+          .orderBy('id')
+          .limit(req.query.limit)
+          .offset(req.query.offset)
+          .execute(),
         q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       ]);
       return { items: rows.map(partnerView), total: Number(count.n) };
@@ -92,8 +101,15 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/partners/:id',
     {
-      config: { auth: { roles: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst', 'partner'] } },
-      schema: { tags: ['partners'], summary: 'One partner (404 outside your reach)', params: IdParams, response: { 200: PartnerView, ...errors(401, 403, 404) } },
+      config: {
+        auth: { roles: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst', 'partner'] },
+      },
+      schema: {
+        tags: ['partners'],
+        summary: 'One partner (404 outside your reach)',
+        params: IdParams,
+        response: { 200: PartnerView, ...errors(401, 403, 404) },
+      },
     },
     async (req) => {
       const me = userOf(req);
@@ -119,7 +135,10 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
             displayName: Type.String({ minLength: 1, maxLength: 200 }),
             email: Type.Optional(Email),
             country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
-            segments: Type.Array(Type.Union(SEGMENTS.map((x) => Type.Literal(x))), { minItems: 1, uniqueItems: true }),
+            segments: Type.Array(Type.Union(SEGMENTS.map((x) => Type.Literal(x))), {
+              minItems: 1,
+              uniqueItems: true,
+            }),
             managerUserId: Type.Optional(Type.String({ format: 'uuid' })),
           },
           { additionalProperties: false },
@@ -135,7 +154,9 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (manager && me.role === 'admin') {
           const m = await trx.selectFrom('users').select('role').where('id', '=', manager).executeTakeFirst();
           if (m?.role !== 'partner_manager') {
-            throw new AppError('VALIDATION_FAILED', undefined, { fields: [{ path: '/managerUserId', message: 'is not a partner manager', in: 'body' }] });
+            throw new AppError('VALIDATION_FAILED', undefined, {
+              fields: [{ path: '/managerUserId', message: 'is not a partner manager', in: 'body' }],
+            });
           }
         }
         const created = await trx
@@ -153,7 +174,17 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await appendAudit(trx, actorOf(req), { action: 'partner.created', entityType: 'partner', entityId: created.id, after: partnerView(created) }, now);
+        await appendAudit(
+          trx,
+          actorOf(req),
+          {
+            action: 'partner.created',
+            entityType: 'partner',
+            entityId: created.id,
+            after: partnerView(created),
+          },
+          now,
+        );
         return created;
       });
       return reply.status(201).send(partnerView(row));
@@ -164,11 +195,19 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/portal/profile',
     {
       config: { auth: { roles: ['partner'] } },
-      schema: { tags: ['partners'], summary: "The signed-in partner's own record", response: { 200: PartnerView, ...errors(401, 403) } },
+      schema: {
+        tags: ['partners'],
+        summary: "The signed-in partner's own record",
+        response: { 200: PartnerView, ...errors(401, 403) },
+      },
     },
     async (req) => {
       const me = userOf(req);
-      const p = await s.db.selectFrom('partners').selectAll().where('id', '=', me.partnerId!).executeTakeFirstOrThrow();
+      const p = await s.db
+        .selectFrom('partners')
+        .selectAll()
+        .where('id', '=', me.partnerId!)
+        .executeTakeFirstOrThrow();
       return partnerView(p);
     },
   );

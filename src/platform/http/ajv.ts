@@ -19,10 +19,12 @@ function makeAjv(coerce: boolean): Ajv {
 export const bodyAjv = makeAjv(false);
 export const queryAjv = makeAjv(true);
 
-/** Ajv errors → `{ path, message }` pairs naming each field. */
+/**
+ * Ajv errors → one `{ path, message }` per field. A union of literals (enum-like) reports each branch; those
+ * collapse into one "must be one of" message.
+ */
 export function toFieldErrors(errors: ErrorObject[], part: string): FieldError[] {
-  const out: FieldError[] = [];
-  const seen = new Set<string>();
+  const byPath = new Map<string, { messages: string[]; consts: unknown[] }>();
   for (const e of errors) {
     let path = e.instancePath || '';
     let message = e.message ?? 'is invalid';
@@ -35,10 +37,14 @@ export function toFieldErrors(errors: ErrorObject[], part: string): FieldError[]
     } else if (e.keyword === 'enum') {
       message = `must be one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     }
-    const key = `${part}${path}${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ path: path || '/', message, in: part });
+    const key = path || '/';
+    const entry = byPath.get(key) ?? { messages: [], consts: [] };
+    if (e.keyword === 'const') entry.consts.push((e.params as { allowedValue: unknown }).allowedValue);
+    else if (e.keyword !== 'anyOf' && !entry.messages.includes(message)) entry.messages.push(message);
+    byPath.set(key, entry);
   }
-  return out;
+  return [...byPath.entries()].map(([path, { messages, consts }]) => {
+    const all = consts.length > 0 ? [`must be one of: ${consts.join(', ')}`] : messages;
+    return { path, message: all.join('; ') || 'is invalid', in: part };
+  });
 }

@@ -1,0 +1,1701 @@
+import type { Segment } from '../deals/index.js';
+import {
+  convertMoney,
+  createFxTable,
+  type Decimal,
+  type FxTable,
+  formatScaledTrim,
+  minorDigits,
+  PPM_ONE,
+  parseDecimalOrThrow,
+  pow10,
+  decimalAtScale,
+  roundDiv,
+  roundScaled,
+} from '../money/index.js';
+import { calculateCarryover } from './calculate-carryover.js';
+import { calculateNgr } from './calculate-ngr.js';
+import { calculateSplit } from './calculate-split.js';
+import { type Band, calculateTieredAmount, findBand } from './calculate-tiered-amount.js';
+import { type CompiledComponent, type CompiledDeal, compileDeal } from './compile-deal.js';
+import { dayNumber, dayOfInstant, dayString, addMonths } from './dates.js';
+import { decideCpa } from './decide-cpa.js';
+import { FX_MAX_DECIMALS, LOT_SCALE, MONEY_SCALE, NGR_SCALE, TRADE_SCALE } from './scales.js';
+import type {
+  ActivityRow,
+  BrandInfo,
+  CarriedState,
+  CommissionLine,
+  DealVersion,
+  Explanation,
+  IgamingDayRow,
+  LineKind,
+  Overlap,
+  Ownership,
+  PeriodContext,
+  PeriodResult,
+  PropPayoutRow,
+  PropPurchaseRow,
+  PropRefundRow,
+  RunIssue,
+  Totals,
+  TradeRow,
+  DeliverableRow,
+} from './types.js';
+
+type Comp<K extends CompiledComponent['kind']> = Extract<CompiledComponent, { kind: K }>;
+
+/** A period being computed: feed activity rows in batches with `add`, then `finish` once. */
+export interface PeriodRun {
+  add(rows: Iterable<ActivityRow>): void;
+  finish(): PeriodResult;
+}
+
+interface IgAgg {
+  readonly deal: CompiledDeal;
+  readonly rev: Comp<'igaming_revshare'> | undefined;
+  readonly cpa: Comp<'igaming_cpa'> | undefined;
+  readonly revUntil: number;
+  readonly cpaUntil: number;
+  /** FX factor of the pending raw sums (0n: none pending). */
+  k: bigint;
+  rStakes: bigint;
+  rWins: bigint;
+  rBonus: bigint;
+  rJackpot: bigint;
+  rTax: bigint;
+  rFees: bigint;
+  rCb: bigint;
+  rAdmin: bigint;
+  rWager: bigint;
+  eStakes: bigint;
+  eWins: bigint;
+  eBonus: bigint;
+  eJackpot: bigint;
+  eTax: bigint;
+  eFees: bigint;
+  eCb: bigint;
+  eAdmin: bigint;
+  eWager: bigint;
+  bets: number;
+  days: number;
+  lateDays: number;
+}
+
+interface ClassAgg {
+  lots: bigint;
+  amount: bigint;
+  trades: number;
+}
+
+interface Bucket {
+  readonly cls: string;
+  buyLots: bigint;
+  sellLots: bigint;
+  buyAmt: bigint;
+  sellAmt: bigint;
+  trades: number;
+}
+
+interface TradeAgg {
+  readonly deal: CompiledDeal;
+  readonly comp: Comp<'forex_rebate'> | Comp<'forex_markup_share'>;
+  readonly byClass: Map<string, ClassAgg>;
+  readonly buckets: Map<string, Bucket> | null;
+  minHold: number;
+  noRate: number;
+  capped: number;
+  coef: number;
+}
+
+interface PropAgg {
+  readonly deal: CompiledDeal;
+  readonly purchase: Comp<'prop_purchase'> | undefined;
+  readonly funded: Comp<'prop_funded_payout'> | undefined;
+  readonly purchases: { id: string; day: number; kind: string; base: bigint; paid: bigint; paidCurrency: string }[];
+  readonly refunds: PropRefundRow[];
+  payout: bigint;
+  payouts: number;
+}
+
+interface Owner {
+  readonly o: Ownership;
+  readonly brand: BrandInfo;
+  readonly psKey: string;
+  readonly regDay: number;
+  readonly ftdDay: number | null;
+  deals: readonly CompiledDeal[] | null;
+  single: CompiledDeal | null;
+  ig: IgAgg[] | null;
+  trades: TradeAgg[] | null;
+  prop: PropAgg[] | null;
+  fxCpa: { deal: CompiledDeal; comp: Comp<'forex_cpa'>; lots: bigint } | null;
+  volume: Map<number, bigint> | null;
+}
+
+const ZERO_STATE: CarriedState = {
+  schemaVersion: 1,
+  periodId: null,
+  carryover: [],
+  tierHistory: [],
+  cpaPaid: [],
+  cpaProgress: [],
+  rollingVolume: [],
+  propCommissions: [],
+};
+
+/** An empty carried state, for a program's first period. */
+export function emptyCarriedState(): CarriedState {
+  return ZERO_STATE;
+}
+
+const psKeyOf = (partnerId: string, segment: string) => `${partnerId}\u0000${segment}`;
+const fmt = formatScaledTrim;
+const pct = (ppm: bigint) => `${fmt(ppm, 4)}%`;
+const money = (minor: bigint, digits: number) => fmt(minor, digits) || '0';
+const exact = (v: bigint, scale: number) => fmt(v, scale);
+
+/**
+ * Starts the computation of one period. Pure: everything it needs is in `ctx` (no clock, no I/O).
+ * Memory grows with the number of (partner segment, customer) aggregates, not with the rows fed.
+ */
+export function createPeriodRun(ctx: PeriodContext): PeriodRun {
+  const periodId = ctx.period.id;
+  const startDay = dayNumber(ctx.period.start);
+  const endDay = dayNumber(ctx.period.end);
+  if (endDay <= startDay) throw new Error(`Period ${periodId} ends before it starts`);
+  const lastDay = endDay - 1;
+  const carried = ctx.carried ?? ZERO_STATE;
+  const fx: FxTable = createFxTable(ctx.fxRates);
+  for (const r of ctx.fxRates) {
+    if (parseDecimalOrThrow(r.rate).scale > FX_MAX_DECIMALS) throw new Error(`FX rate ${r.base}/${r.quote} ${r.date} has more than ${FX_MAX_DECIMALS} decimals`);
+  }
+
+  const brands = new Map<string, BrandInfo>();
+  for (const b of ctx.brands) brands.set(b.brandId, b);
+
+  // ----- deals by partner segment, only versions overlapping the period -----
+  const dealsByPs = new Map<string, CompiledDeal[]>();
+  for (const dv of ctx.deals) {
+    const from = dayNumber(dv.effectiveFrom);
+    const to = dv.effectiveTo === null ? Number.POSITIVE_INFINITY : dayNumber(dv.effectiveTo);
+    if (to <= startDay || from >= endDay) continue;
+    const compiled = compileDeal(dv);
+    for (const seg of dv.terms.segments) {
+      const key = psKeyOf(dv.partnerId, seg);
+      let list = dealsByPs.get(key);
+      if (!list) {
+        list = [];
+        dealsByPs.set(key, list);
+      }
+      list.push(compiled);
+    }
+  }
+  for (const [key, list] of dealsByPs) {
+    list.sort((a, b) => a.fromDay - b.fromDay || a.version - b.version);
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]!.fromDay < list[i - 1]!.toDay) {
+        throw new Error(`Overlapping deal versions for ${key.replace('\u0000', '/')}: ${list[i - 1]!.dealId}@${list[i - 1]!.version} and ${list[i]!.dealId}@${list[i]!.version}`);
+      }
+    }
+  }
+  const dealAt = (list: readonly CompiledDeal[] | undefined, day: number): CompiledDeal | undefined => {
+    if (!list) return undefined;
+    for (const d of list) if (d.fromDay <= day && day < d.toDay) return d;
+    return undefined;
+  };
+
+  // ----- hierarchy -----
+  const parentOf = new Map<string, { partnerId: string; segment: Segment }>();
+  for (const e of ctx.hierarchy) parentOf.set(psKeyOf(e.partnerId, e.segment), { partnerId: e.parentPartnerId, segment: e.parentSegment });
+  const ancestors = (partnerId: string, segment: string): { partnerId: string; segment: Segment }[] => {
+    const out: { partnerId: string; segment: Segment }[] = [];
+    const seen = new Set<string>([psKeyOf(partnerId, segment)]);
+    let cur = parentOf.get(psKeyOf(partnerId, segment));
+    while (cur) {
+      const key = psKeyOf(cur.partnerId, cur.segment);
+      if (seen.has(key)) break; // a cycle in the data: stop rather than loop
+      seen.add(key);
+      out.push(cur);
+      cur = parentOf.get(key);
+    }
+    return out;
+  };
+
+  // ----- carried state -----
+  const carryIn = new Map<string, Map<string, bigint>>();
+  for (const c of carried.carryover) {
+    const key = psKeyOf(c.partnerId, c.segment);
+    let m = carryIn.get(key);
+    if (!m) {
+      m = new Map();
+      carryIn.set(key, m);
+    }
+    m.set(c.scope, decimalAtScale(parseDecimalOrThrow(c.amount), NGR_SCALE));
+  }
+  const history = new Map<string, CarriedState['tierHistory'][number]>();
+  for (const h of carried.tierHistory) history.set(`${psKeyOf(h.partnerId, h.segment)}\u0000${h.componentId}`, h);
+  const cpaPaid = new Map<string, CarriedState['cpaPaid'][number]>();
+  for (const p of carried.cpaPaid) cpaPaid.set(`${p.brandId}\u0000${p.customerId}`, p);
+  const cpaProgress = new Map<string, CarriedState['cpaProgress'][number]>();
+  for (const p of carried.cpaProgress) cpaProgress.set(`${p.brandId}\u0000${p.customerId}`, p);
+  const volumeIn = new Map<string, Map<number, bigint>>();
+  for (const v of carried.rollingVolume) {
+    const key = psKeyOf(v.partnerId, v.segment);
+    let m = volumeIn.get(key);
+    if (!m) {
+      m = new Map();
+      volumeIn.set(key, m);
+    }
+    m.set(dayNumber(v.date), decimalAtScale(parseDecimalOrThrow(v.lots), LOT_SCALE));
+  }
+  const propIn = new Map<string, CarriedState['propCommissions'][number]>();
+  for (const p of carried.propCommissions) propIn.set(p.purchaseId, p);
+
+  // ----- ownership -----
+  const owners = new Map<string, Map<string, Owner>>();
+  const ndcCount = new Map<string, number>(); // psKey \0 brand → new depositing customers this period
+  const cpaCandidates: Owner[] = [];
+  for (const o of ctx.ownership) {
+    const brand = brands.get(o.brandId);
+    if (!brand) continue;
+    let byCustomer = owners.get(o.brandId);
+    if (!byCustomer) {
+      byCustomer = new Map();
+      owners.set(o.brandId, byCustomer);
+    }
+    const ftdDay = o.firstDeposit ? dayNumber(o.firstDeposit.date) : null;
+    const owner: Owner = {
+      o,
+      brand,
+      psKey: psKeyOf(o.partnerId, o.segment),
+      regDay: dayNumber(o.registeredAt),
+      ftdDay,
+      deals: null,
+      single: null,
+      ig: null,
+      trades: null,
+      prop: null,
+      fxCpa: null,
+      volume: null,
+    };
+    byCustomer.set(o.customerId, owner);
+    if (ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) {
+      const k = `${owner.psKey}\u0000${o.brandId}`;
+      ndcCount.set(k, (ndcCount.get(k) ?? 0) + 1);
+    }
+    const ck = `${o.brandId}\u0000${o.customerId}`;
+    if (!cpaPaid.has(ck) && ((ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) || cpaProgress.has(ck))) cpaCandidates.push(owner);
+  }
+
+  // ----- issues -----
+  const issues = new Map<string, RunIssue & { count?: number }>();
+  const issue = (key: string, make: () => RunIssue) => {
+    const hit = issues.get(key) as { count?: number } | undefined;
+    if (hit && hit.count !== undefined) hit.count++;
+    else if (!hit) issues.set(key, make());
+  };
+
+  // ----- FX factors: minor units of `from` → deal currency at MONEY_SCALE -----
+  const sameFactor = new Map<string, bigint>();
+  const factorCache = new Map<string, Map<number, bigint | null>>();
+  const factor = (from: string, to: string, day: number): bigint | null => {
+    if (from === to) {
+      let f = sameFactor.get(from);
+      if (f === undefined) {
+        f = pow10(MONEY_SCALE - minorDigits(from));
+        sameFactor.set(from, f);
+      }
+      return f;
+    }
+    const pair = `${from}>${to}`;
+    let byDay = factorCache.get(pair);
+    if (!byDay) {
+      byDay = new Map();
+      factorCache.set(pair, byDay);
+    }
+    let f = byDay.get(day);
+    if (f === undefined) {
+      const date = dayString(day);
+      const r = fx.lookup(from, to, date);
+      f = r.kind === 'rate' ? r.rate.units * pow10(MONEY_SCALE - minorDigits(from) - r.rate.scale) : null;
+      byDay.set(day, f);
+    }
+    if (f === null) issue(`fx\u0000${from}\u0000${to}\u0000${dayString(day)}`, () => ({ kind: 'missing_fx', from, to, date: dayString(day), count: 1 }));
+    return f;
+  };
+
+  const lotsCache = new Map<string, bigint>();
+  const lotsOf = (text: string): bigint => {
+    let v = lotsCache.get(text);
+    if (v === undefined) {
+      v = decimalAtScale(parseDecimalOrThrow(text), LOT_SCALE);
+      if (lotsCache.size < 10_000) lotsCache.set(text, v);
+    }
+    return v;
+  };
+
+  const deliverables: DeliverableRow[] = [];
+  const psVolume = new Map<string, Map<number, bigint>>();
+  let rows = 0;
+  let paidRows = 0;
+
+  const ownerOf = (brandId: string, customerId: string, vertical: string): Owner | undefined => {
+    const owner = owners.get(brandId)?.get(customerId);
+    if (!owner) {
+      if (!brands.has(brandId)) issue(`brand\u0000${brandId}`, () => ({ kind: 'unknown_brand', brandId, count: 1 }));
+      else issue(`unattributed\u0000${vertical}`, () => ({ kind: 'unattributed', vertical, count: 1 }));
+    }
+    return owner;
+  };
+
+  const dealFor = (owner: Owner, day: number): CompiledDeal | undefined => {
+    if (owner.deals === null) {
+      const list = dealsByPs.get(owner.psKey) ?? [];
+      owner.deals = list;
+      const only = list[0];
+      owner.single = list.length === 1 && only && only.fromDay <= startDay && only.toDay >= endDay ? only : null;
+    }
+    const deal = owner.single ?? dealAt(owner.deals, day);
+    if (!deal) issue(`nodeal\u0000${owner.psKey}`, () => ({ kind: 'no_deal', partnerId: owner.o.partnerId, segment: owner.o.segment, count: 1 }));
+    return deal;
+  };
+
+  // ---------------- row handlers ----------------
+
+  const addIgaming = (row: IgamingDayRow) => {
+    const day = dayNumber(row.date);
+    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    const owner = ownerOf(row.brandId, row.customerId, 'igaming');
+    if (!owner) return;
+    const deal = dealFor(owner, day);
+    if (!deal) return;
+    let agg: IgAgg | undefined;
+    if (owner.ig) for (const a of owner.ig) if (a.deal === deal) agg = a;
+    if (!agg) {
+      agg = newIgAgg(owner, deal);
+      if (!agg) {
+        issue(`nocomp\u0000${owner.psKey}\u0000igaming`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: owner.o.segment, revenue: 'igaming', count: 1 }));
+        return;
+      }
+      (owner.ig ??= []).push(agg);
+    }
+    const k = factor(row.currency, deal.currency, day);
+    if (k === null) return;
+    if (k !== agg.k) {
+      flushIg(agg);
+      agg.k = k;
+    }
+    paidRows++;
+    agg.days++;
+    if (agg.rev && day < agg.revUntil) {
+      agg.rStakes += row.stakes;
+      agg.rWins += row.wins;
+      if (row.bonuses) agg.rBonus += row.bonuses;
+      if (row.jackpotContributions) agg.rJackpot += row.jackpotContributions;
+      if (row.gamingTax) agg.rTax += row.gamingTax;
+      if (row.paymentFees) agg.rFees += row.paymentFees;
+      if (row.chargebacks) agg.rCb += row.chargebacks;
+      if (row.adminFee) agg.rAdmin += row.adminFee;
+    } else if (agg.rev) agg.lateDays++;
+    if (agg.cpa && day < agg.cpaUntil) {
+      agg.rWager += row.stakes;
+      agg.bets += row.bets ?? 0;
+    }
+  };
+
+  const newIgAgg = (owner: Owner, deal: CompiledDeal): IgAgg | undefined => {
+    const seg = owner.o.segment;
+    const rev = deal.pick(seg, owner.o.brandId, 'igaming_ngr') as Comp<'igaming_revshare'> | undefined;
+    const cpa = deal.pick(seg, owner.o.brandId, 'igaming_cpa') as Comp<'igaming_cpa'> | undefined;
+    if (!rev && !cpa) return undefined;
+    const paid = cpaPaid.has(`${owner.o.brandId}\u0000${owner.o.customerId}`);
+    return {
+      deal,
+      rev,
+      cpa: paid ? undefined : cpa,
+      revUntil: rev?.durationMonths ? addMonths(owner.regDay, rev.durationMonths) : Number.POSITIVE_INFINITY,
+      cpaUntil: cpa?.activityWithinDays != null ? owner.regDay + cpa.activityWithinDays + 1 : Number.POSITIVE_INFINITY,
+      k: 0n,
+      rStakes: 0n,
+      rWins: 0n,
+      rBonus: 0n,
+      rJackpot: 0n,
+      rTax: 0n,
+      rFees: 0n,
+      rCb: 0n,
+      rAdmin: 0n,
+      rWager: 0n,
+      eStakes: 0n,
+      eWins: 0n,
+      eBonus: 0n,
+      eJackpot: 0n,
+      eTax: 0n,
+      eFees: 0n,
+      eCb: 0n,
+      eAdmin: 0n,
+      eWager: 0n,
+      bets: 0,
+      days: 0,
+      lateDays: 0,
+    };
+  };
+
+  const flushIg = (a: IgAgg) => {
+    const k = a.k;
+    if (k === 0n) return;
+    a.eStakes += a.rStakes * k;
+    a.eWins += a.rWins * k;
+    a.eBonus += a.rBonus * k;
+    a.eJackpot += a.rJackpot * k;
+    a.eTax += a.rTax * k;
+    a.eFees += a.rFees * k;
+    a.eCb += a.rCb * k;
+    a.eAdmin += a.rAdmin * k;
+    a.eWager += a.rWager * k;
+    a.rStakes = a.rWins = a.rBonus = a.rJackpot = a.rTax = a.rFees = a.rCb = a.rAdmin = a.rWager = 0n;
+    a.k = 0n;
+  };
+
+  const addTrade = (row: TradeRow) => {
+    const day = dayOfInstant(row.closedAt);
+    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    const owner = ownerOf(row.brandId, row.customerId, 'forex');
+    if (!owner) return;
+    const deal = dealFor(owner, day);
+    if (!deal) return;
+    const seg = owner.o.segment;
+    const lots = lotsOf(row.lots);
+    let paid = false;
+    const rebate = deal.pick(seg, row.brandId, 'forex_trade') as Comp<'forex_rebate'> | undefined;
+    if (rebate) paid = tradeInto(owner, deal, rebate, row, lots, day) || paid;
+    const markup = deal.pick(seg, row.brandId, 'forex_markup') as Comp<'forex_markup_share'> | undefined;
+    if (markup) paid = tradeInto(owner, deal, markup, row, lots, day) || paid;
+    const cpa = deal.pick(seg, row.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
+    if (cpa && !cpaPaid.has(`${row.brandId}\u0000${row.customerId}`)) {
+      const inWindow =
+        (owner.ftdDay === null || day >= owner.ftdDay) && (cpa.withinDays === null || owner.ftdDay === null || day <= owner.ftdDay + cpa.withinDays);
+      if (!owner.fxCpa) owner.fxCpa = { deal, comp: cpa, lots: 0n };
+      if (inWindow) owner.fxCpa.lots += lots;
+      paid = true;
+    }
+    if (paid) paidRows++;
+    else if (!rebate && !markup && !cpa) {
+      issue(`nocomp\u0000${owner.psKey}\u0000forex`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: seg, revenue: 'forex', count: 1 }));
+    }
+  };
+
+  /** Adds one trade's amount for a rebate or markup component; false when the trade earns nothing. */
+  const tradeInto = (
+    owner: Owner,
+    deal: CompiledDeal,
+    comp: Comp<'forex_rebate'> | Comp<'forex_markup_share'>,
+    row: TradeRow,
+    lots: bigint,
+    day: number,
+  ): boolean => {
+    let agg: TradeAgg | undefined;
+    if (owner.trades) for (const a of owner.trades) if (a.comp === comp) agg = a;
+    if (!agg) {
+      agg = { deal, comp, byClass: new Map(), buckets: comp.eligibility.hedgeNetting ? new Map() : null, minHold: 0, noRate: 0, capped: 0, coef: 0 };
+      (owner.trades ??= []).push(agg);
+    }
+    const el = comp.eligibility;
+    if (el.minHoldMs > 0 && row.closedAt - row.openedAt < el.minHoldMs) {
+      agg.minHold++;
+      return false;
+    }
+    let amount: bigint;
+    if (comp.kind === 'forex_markup_share') {
+      const k = factor(row.currency, deal.currency, day);
+      if (k === null) return false;
+      amount = lots * (row.markupPerLot ?? 0n) * k * comp.ppm;
+    } else {
+      const m = comp.method;
+      if (m.kind === 'spread_share') {
+        const k = factor(row.currency, deal.currency, day);
+        if (k === null) return false;
+        amount = lots * (row.spreadPerLot ?? 0n) * k * m.ppm;
+      } else if (m.kind === 'volume_tiers') {
+        if (m.classes && !m.classes.has(row.instrumentClass)) {
+          agg.noRate++;
+          return false;
+        }
+        amount = lots * volumeRate(owner, comp, m);
+      } else {
+        const cr = m.rates.get(row.instrumentClass);
+        const rate = cr ? (cr.byAccount.get(row.accountType) ?? cr.any) : null;
+        if (rate === null) {
+          agg.noRate++;
+          return false;
+        }
+        amount = lots * rate;
+      }
+      // rolling volume of the partner segment (eligible lots), kept for volume tiers
+      let vol: Map<number, bigint> | null | undefined = owner.volume;
+      if (!vol) {
+        vol = psVolume.get(owner.psKey);
+        if (!vol) {
+          vol = new Map();
+          psVolume.set(owner.psKey, vol);
+        }
+        owner.volume = vol;
+      }
+      vol.set(day, (vol.get(day) ?? 0n) + lots);
+    }
+    if (el.cap !== null && amount > el.cap) {
+      amount = el.cap;
+      agg.capped++;
+    }
+    if (el.creditCoefficient && row.credit !== undefined && row.credit > 0n && row.equity !== undefined) {
+      agg.coef++;
+      amount = row.equity <= row.credit || row.equity <= 0n ? 0n : roundDiv(amount * (row.equity - row.credit), row.equity, 'half_up');
+    }
+    if (agg.buckets) {
+      const key = `${row.symbol}\u0000${day}`;
+      let b = agg.buckets.get(key);
+      if (!b) {
+        b = { cls: row.instrumentClass, buyLots: 0n, sellLots: 0n, buyAmt: 0n, sellAmt: 0n, trades: 0 };
+        agg.buckets.set(key, b);
+      }
+      b.trades++;
+      if (row.side === 'buy') {
+        b.buyLots += lots;
+        b.buyAmt += amount;
+      } else {
+        b.sellLots += lots;
+        b.sellAmt += amount;
+      }
+      return true;
+    }
+    let c = agg.byClass.get(row.instrumentClass);
+    if (!c) {
+      c = { lots: 0n, amount: 0n, trades: 0 };
+      agg.byClass.set(row.instrumentClass, c);
+    }
+    c.lots += lots;
+    c.amount += amount;
+    c.trades++;
+    return true;
+  };
+
+  const volumeRates = new Map<string, { rate: bigint; band: number; volume: bigint }>();
+  const volumeRate = (owner: Owner, comp: Comp<'forex_rebate'>, m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>): bigint =>
+    volumeTier(owner.psKey, comp, m).rate;
+  const volumeTier = (psKey: string, comp: Comp<'forex_rebate'>, m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>) => {
+    const key = `${psKey}\u0000${comp.deal.dealId}\u0000${comp.id}`;
+    let hit = volumeRates.get(key);
+    if (!hit) {
+      let volume = 0n;
+      const hist = volumeIn.get(psKey);
+      if (hist) for (const [d, v] of hist) if (d >= startDay - m.windowDays && d < startDay) volume += v;
+      const bands: Band[] = m.bands.map((b) => ({ from: b.from, to: b.to, rate: 0n }));
+      const band = findBand(bands, volume);
+      hit = { rate: m.bands[band]!.perLot, band, volume };
+      volumeRates.set(key, hit);
+    }
+    return hit;
+  };
+
+  const addPurchase = (row: PropPurchaseRow) => {
+    const day = dayNumber(row.date);
+    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    const owner = ownerOf(row.brandId, row.customerId, 'prop');
+    if (!owner) return;
+    const deal = dealFor(owner, day);
+    if (!deal) return;
+    const agg = propAgg(owner, deal);
+    if (!agg?.purchase) return void noComp(owner, 'prop_purchase');
+    const k = factor(row.currency, deal.currency, day);
+    if (k === null) return;
+    const baseMinor = agg.purchase.base === 'list_price' ? row.listPrice : row.amountPaid;
+    agg.purchases.push({ id: row.purchaseId, day, kind: row.purchaseKind, base: baseMinor * k, paid: row.amountPaid, paidCurrency: row.currency });
+    paidRows++;
+  };
+
+  const addRefund = (row: PropRefundRow) => {
+    const day = dayNumber(row.date);
+    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    refunds.push(row);
+    paidRows++;
+  };
+  const refunds: PropRefundRow[] = [];
+
+  const addPayout = (row: PropPayoutRow) => {
+    const day = dayNumber(row.date);
+    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    const owner = ownerOf(row.brandId, row.customerId, 'prop');
+    if (!owner) return;
+    const deal = dealFor(owner, day);
+    if (!deal) return;
+    const agg = propAgg(owner, deal);
+    if (!agg?.funded) return void noComp(owner, 'prop_payout');
+    const k = factor(row.currency, deal.currency, day);
+    if (k === null) return;
+    agg.payout += row.amount * k;
+    agg.payouts++;
+    paidRows++;
+  };
+
+  const noComp = (owner: Owner, revenue: string) =>
+    issue(`nocomp\u0000${owner.psKey}\u0000${revenue}`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: owner.o.segment, revenue, count: 1 }));
+
+  const propAgg = (owner: Owner, deal: CompiledDeal): PropAgg | undefined => {
+    if (owner.prop) for (const a of owner.prop) if (a.deal === deal) return a;
+    const seg = owner.o.segment;
+    const agg: PropAgg = {
+      deal,
+      purchase: deal.pick(seg, owner.o.brandId, 'prop_purchase') as Comp<'prop_purchase'> | undefined,
+      funded: deal.pick(seg, owner.o.brandId, 'prop_payout') as Comp<'prop_funded_payout'> | undefined,
+      purchases: [],
+      refunds: [],
+      payout: 0n,
+      payouts: 0,
+    };
+    (owner.prop ??= []).push(agg);
+    return agg;
+  };
+
+  let finished = false;
+
+  return {
+    add(batch) {
+      if (finished) throw new Error('PeriodRun.add after finish');
+      for (const row of batch) {
+        rows++;
+        switch (row.type) {
+          case 'igaming_day':
+            addIgaming(row);
+            break;
+          case 'trade':
+            addTrade(row);
+            break;
+          case 'prop_purchase':
+            addPurchase(row);
+            break;
+          case 'prop_refund':
+            addRefund(row);
+            break;
+          case 'prop_payout':
+            addPayout(row);
+            break;
+          case 'deliverable': {
+            const day = dayNumber(row.date);
+            if (day < startDay || day >= endDay) issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+            else {
+              deliverables.push(row);
+              paidRows++;
+            }
+            break;
+          }
+        }
+      }
+    },
+    finish() {
+      if (finished) throw new Error('PeriodRun.finish called twice');
+      finished = true;
+      return finishPeriod();
+    },
+  };
+
+  // =====================================================================================
+  function finishPeriod(): PeriodResult {
+    const lines: CommissionLine[] = [];
+    const lotsOfLine = new Map<CommissionLine, bigint>();
+    const newCpaPaid = new Map(cpaPaid);
+    const newProgress = new Map<string, CarriedState['cpaProgress'][number]>();
+    const newHistory = new Map(history);
+    const newProp = new Map(propIn);
+    const newCarry = new Map<string, Map<string, bigint>>();
+    for (const [k, v] of carryIn) newCarry.set(k, new Map(v));
+
+    const lineId = (partnerId: string, segment: string, kind: LineKind, deal: CompiledDeal, compId: string, brandId: string | null, customerId: string | null) =>
+      `${periodId}|${partnerId}|${segment}|${kind}|${deal.dealId}@${deal.version}|${compId}|${brandId ?? '*'}|${customerId ?? '*'}`;
+
+    const push = (l: CommissionLine) => {
+      lines.push(l);
+      return l;
+    };
+    const own = (
+      owner: { partnerId: string; segment: Segment },
+      deal: CompiledDeal,
+      compId: string,
+      kind: LineKind,
+      brandId: string | null,
+      customerId: string | null,
+      amount: bigint,
+      explanation: Explanation,
+      holdUntil: string | null = null,
+    ) =>
+      push({
+        lineId: lineId(owner.partnerId, owner.segment, kind, deal, compId, brandId, customerId),
+        periodId,
+        partnerId: owner.partnerId,
+        segment: owner.segment,
+        payee: 'partner',
+        brandId,
+        customerId,
+        kind,
+        amount,
+        currency: deal.currency,
+        holdUntil,
+        dealId: deal.dealId,
+        dealVersion: deal.version,
+        componentId: compId,
+        derivedFrom: null,
+        explanation,
+      });
+
+    // ---- owners in a deterministic order ----
+    const active: Owner[] = [];
+    const seenOwner = new Set<Owner>();
+    for (const byCustomer of owners.values()) {
+      for (const owner of byCustomer.values()) {
+        if (owner.ig || owner.trades || owner.prop || owner.fxCpa) {
+          active.push(owner);
+          seenOwner.add(owner);
+        }
+      }
+    }
+    // CPA candidates without activity this period (first deposit now, or progress carried)
+    for (const owner of cpaCandidates) {
+      if (seenOwner.has(owner)) continue;
+      const deal = dealFor(owner, Math.min(Math.max(owner.ftdDay ?? lastDay, startDay), lastDay));
+      if (!deal) continue;
+      const agg = newIgAgg(owner, deal);
+      if (agg?.cpa) {
+        owner.ig = [agg];
+        active.push(owner);
+        seenOwner.add(owner);
+        continue;
+      }
+      const fxc = deal.pick(owner.o.segment, owner.o.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
+      if (fxc) {
+        owner.fxCpa = { deal, comp: fxc, lots: 0n };
+        active.push(owner);
+        seenOwner.add(owner);
+      }
+    }
+    active.sort((a, b) => cmp(a.o.brandId, b.o.brandId) || cmp(a.o.customerId, b.o.customerId));
+
+    interface RevGroup {
+      partnerId: string;
+      segment: Segment;
+      deal: CompiledDeal;
+      comp: Comp<'igaming_revshare'>;
+      ngrByBrand: Map<string, bigint>;
+      ggr: bigint;
+      deductions: Map<string, { method: string; base?: string; rate?: bigint; amount: bigint }>;
+      detail: Record<string, string>[];
+      lateDays: number;
+    }
+    const revGroups = new Map<string, RevGroup>();
+    interface PropGroup {
+      partnerId: string;
+      segment: Segment;
+      deal: CompiledDeal;
+      comp: Comp<'prop_purchase'>;
+      sales: bigint;
+      conversions: number;
+      owners: { owner: Owner; agg: PropAgg }[];
+    }
+    const propGroups = new Map<string, PropGroup>();
+
+    for (const owner of active) {
+      const o = owner.o;
+      const who = { partnerId: o.partnerId, segment: o.segment };
+      const ck = `${o.brandId}\u0000${o.customerId}`;
+      // ---------- iGaming ----------
+      for (const agg of owner.ig ?? []) {
+        flushIg(agg);
+        const deal = agg.deal;
+        if (agg.rev && agg.days - agg.lateDays > 0) {
+          const res = calculateNgr(
+            {
+              stakes: agg.eStakes,
+              wins: agg.eWins,
+              reported: {
+                bonuses: agg.eBonus,
+                jackpot_contributions: agg.eJackpot,
+                gaming_tax: agg.eTax,
+                payment_fees: agg.eFees,
+                chargebacks: agg.eCb,
+                admin_fee: agg.eAdmin,
+              },
+            },
+            agg.rev.deductions,
+          );
+          const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
+          let g = revGroups.get(gk);
+          if (!g) {
+            g = { ...who, deal, comp: agg.rev, ngrByBrand: new Map(), ggr: 0n, deductions: new Map(), detail: [], lateDays: 0 };
+            revGroups.set(gk, g);
+          }
+          g.ngrByBrand.set(o.brandId, (g.ngrByBrand.get(o.brandId) ?? 0n) + res.ngr);
+          g.ggr += res.ggr;
+          for (const d of res.deductions) {
+            const prev = g.deductions.get(d.kind);
+            if (prev) prev.amount += d.amount;
+            else g.deductions.set(d.kind, { method: d.method, ...(d.base ? { base: d.base } : {}), ...(d.rate !== undefined ? { rate: d.rate } : {}), amount: d.amount });
+          }
+          g.detail.push({
+            brandId: o.brandId,
+            customerId: o.customerId,
+            days: String(agg.days - agg.lateDays),
+            ggr: exact(res.ggr, NGR_SCALE),
+            ngr: exact(res.ngr, NGR_SCALE),
+          });
+        }
+        if (agg.rev && agg.lateDays > 0) {
+          const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
+          const g = revGroups.get(gk);
+          if (g) g.lateDays += agg.lateDays;
+        }
+        if (agg.cpa) {
+          const cpa = agg.cpa;
+          const prog = cpaProgress.get(ck);
+          const progWager = prog && prog.currency === deal.currency ? decimalAtScale(parseDecimalOrThrow(prog.wagered), MONEY_SCALE) : 0n;
+          const ftd = ftdIn(owner, deal.currency);
+          const wagered = progWager + agg.eWager;
+          const bets = (prog?.bets ?? 0) + agg.bets;
+          const decision = decideCpa(
+            {
+              amounts: cpa.amounts,
+              exclude: cpa.exclude,
+              minFirstDeposit: cpa.minFirstDeposit,
+              depositWithinDays: cpa.depositWithinDays,
+              minWagering: cpa.minWagering,
+              minWageringMultiple: cpa.minWageringMultiple,
+              minBets: cpa.minBets,
+              minLots: null,
+              activityWithinDays: cpa.activityWithinDays,
+              activityFrom: 'registration',
+            },
+            {
+              alreadyPaid: newCpaPaid.has(ck),
+              flags: o.flags ?? {},
+              country: o.country ?? null,
+              registeredDay: owner.regDay,
+              firstDepositDay: owner.ftdDay,
+              firstDeposit: ftd,
+              wagered,
+              bets,
+              lots: 0n,
+              periodEndDay: endDay,
+            },
+          );
+          if (decision.kind === 'pay') {
+            const amount = roundScaled(decision.amount, MONEY_SCALE, deal.digits, deal.rounding);
+            own(who, deal, cpa.id, 'cpa', o.brandId, o.customerId, amount, {
+              formula: `CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
+              inputs: {
+                country: o.country ?? '',
+                firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE),
+                wagered: exact(wagered, MONEY_SCALE),
+                bets: String(bets),
+                holdDays: String(cpa.holdDays),
+              },
+              notes: decision.checks,
+            }, dayString(endDay + cpa.holdDays));
+            newCpaPaid.set(ck, { brandId: o.brandId, customerId: o.customerId, partnerId: o.partnerId, componentId: cpa.id, periodId });
+          } else if (decision.kind === 'pending') {
+            newProgress.set(ck, { brandId: o.brandId, customerId: o.customerId, currency: deal.currency, wagered: exact(wagered, MONEY_SCALE) || '0', bets, lots: '0' });
+          }
+        }
+      }
+      // ---------- Forex ----------
+      for (const agg of owner.trades ?? []) {
+        const deal = agg.deal;
+        const comp = agg.comp;
+        const classes = agg.byClass;
+        let nettedLots = 0n;
+        if (agg.buckets) {
+          for (const key of [...agg.buckets.keys()].sort()) {
+            const b = agg.buckets.get(key)!;
+            let lots: bigint;
+            let amount: bigint;
+            if (b.buyLots > 0n && b.sellLots > 0n) {
+              const buyMajor = b.buyLots >= b.sellLots;
+              const major = buyMajor ? b.buyLots : b.sellLots;
+              const minor = buyMajor ? b.sellLots : b.buyLots;
+              const majorAmt = buyMajor ? b.buyAmt : b.sellAmt;
+              lots = major - minor;
+              amount = roundDiv(majorAmt * lots, major, 'half_up');
+              nettedLots += 2n * minor;
+            } else {
+              lots = b.buyLots + b.sellLots;
+              amount = b.buyAmt + b.sellAmt;
+            }
+            let c = classes.get(b.cls);
+            if (!c) {
+              c = { lots: 0n, amount: 0n, trades: 0 };
+              classes.set(b.cls, c);
+            }
+            c.lots += lots;
+            c.amount += amount;
+            c.trades += b.trades;
+          }
+        }
+        let total = 0n;
+        let lots = 0n;
+        let trades = 0;
+        const detail: Record<string, string>[] = [];
+        for (const cls of [...classes.keys()].sort()) {
+          const c = classes.get(cls)!;
+          total += c.amount;
+          lots += c.lots;
+          trades += c.trades;
+          detail.push({ instrumentClass: cls, trades: String(c.trades), lots: exact(c.lots, LOT_SCALE) || '0', amount: exact(c.amount, TRADE_SCALE) || '0' });
+        }
+        const notes: string[] = [];
+        if (agg.minHold) notes.push(`${agg.minHold} trade(s) closed within the minimum holding time earn nothing`);
+        if (agg.noRate) notes.push(`${agg.noRate} trade(s) in an instrument class or account type without a rate earn nothing`);
+        if (agg.capped) notes.push(`${agg.capped} trade(s) capped at the per-trade cap`);
+        if (agg.coef) notes.push(`${agg.coef} trade(s) scaled by the credit coefficient (equity − credit) / equity`);
+        if (nettedLots) notes.push(`${exact(nettedLots, LOT_SCALE)} lots of opposite same-day volume per symbol netted (hedging)`);
+        if (trades === 0 && agg.minHold + agg.noRate === 0) continue;
+        const inputs: Record<string, string> = { trades: String(trades), lots: exact(lots, LOT_SCALE) || '0' };
+        if (comp.kind === 'forex_markup_share') {
+          const amount = roundScaled(total, TRADE_SCALE, deal.digits, deal.rounding);
+          own(who, deal, comp.id, 'fx_markup_share', o.brandId, o.customerId, amount, {
+            formula: `Σ lots × markup per lot × ${pct(comp.ppm)} = ${exact(total, TRADE_SCALE) || '0'} → ${money(amount, deal.digits)}`,
+            inputs: { ...inputs, share: pct(comp.ppm) },
+            detail,
+            notes,
+          });
+          continue;
+        }
+        const m = comp.method;
+        let formula: string;
+        if (m.kind === 'per_lot') formula = 'Σ per trade: lots × rate per lot of its instrument class and account type';
+        else if (m.kind === 'points') formula = 'Σ per trade: lots × points × tick size × contract size';
+        else if (m.kind === 'spread_share') formula = `Σ per trade: lots × spread per lot × ${pct(m.ppm)}`;
+        else {
+          const t = volumeTier(owner.psKey, comp, m);
+          const band = m.bands[t.band]!;
+          formula = `Σ lots × ${exact(band.perLot, 30)} per lot (volume tier ${t.band + 1}: ${exact(t.volume, LOT_SCALE) || '0'} lots in the ${m.windowDays} days before the period)`;
+          inputs.windowLots = exact(t.volume, LOT_SCALE) || '0';
+        }
+        let partnerTotal = total;
+        if (comp.clientRebate > 0n) {
+          const blocked =
+            deal.jurisdictions.has('cysec') ||
+            deal.jurisdictions.has('esma') ||
+            owner.brand.jurisdictions.some((j) => j.toLowerCase() === 'cysec' || j.toLowerCase() === 'esma');
+          if (blocked) {
+            issue(`clientblock\u0000${o.partnerId}\u0000${o.brandId}`, () => ({ kind: 'client_rebate_blocked', partnerId: o.partnerId, brandId: o.brandId, count: 1 }));
+            notes.push('client rebate not paid: CySEC/ESMA brand (no incentives to retail CFD clients)');
+          } else {
+            const client = roundDiv(total * comp.clientRebate, PPM_ONE, 'half_up');
+            partnerTotal = total - client;
+            const amount = roundScaled(client, TRADE_SCALE, deal.digits, deal.rounding);
+            push({
+              lineId: lineId(o.partnerId, o.segment, 'client_rebate', deal, comp.id, o.brandId, o.customerId),
+              periodId,
+              partnerId: o.partnerId,
+              segment: o.segment,
+              payee: 'customer',
+              brandId: o.brandId,
+              customerId: o.customerId,
+              kind: 'client_rebate',
+              amount,
+              currency: deal.currency,
+              holdUntil: null,
+              dealId: deal.dealId,
+              dealVersion: deal.version,
+              componentId: comp.id,
+              derivedFrom: null,
+              explanation: { formula: `rebate ${exact(total, TRADE_SCALE) || '0'} × ${pct(comp.clientRebate)} passed to the client = ${money(amount, deal.digits)}`, inputs: { rebate: exact(total, TRADE_SCALE) || '0', clientShare: pct(comp.clientRebate) } },
+            });
+            notes.push(`${pct(comp.clientRebate)} of the rebate passed to the client`);
+          }
+        }
+        if (comp.splitShares) {
+          const chain = [who, ...ancestors(o.partnerId, o.segment)].slice(0, comp.splitShares.length);
+          const shares = comp.splitShares.slice(0, chain.length);
+          const parts = calculateSplit(partnerTotal, TRADE_SCALE, deal.digits, shares, deal.rounding);
+          const pool = exact(partnerTotal, TRADE_SCALE) || '0';
+          const ownLine = own(who, deal, comp.id, 'fx_rebate', o.brandId, o.customerId, parts[0]!, {
+            formula: `${formula}; split model: pool ${pool} × ${pct(shares[0]!)} = ${money(parts[0]!, deal.digits)}`,
+            inputs: { ...inputs, pool, share: pct(shares[0]!) },
+            detail,
+            notes: [...notes, 'split rounding telescopes so the shares never add up to more than the rounded pool'],
+          });
+          for (let i = 1; i < chain.length; i++) {
+            const anc = chain[i]!;
+            push({
+              ...ownLine,
+              lineId: `${ownLine.lineId}>${anc.partnerId}|${anc.segment}|ib_split`,
+              partnerId: anc.partnerId,
+              segment: anc.segment,
+              kind: 'ib_split',
+              amount: parts[i]!,
+              derivedFrom: ownLine.lineId,
+              explanation: {
+                formula: `split model: pool ${pool} × ${pct(shares[i]!)} (level ${i} above the client's IB) = ${money(parts[i]!, deal.digits)}`,
+                inputs: { pool, share: pct(shares[i]!), level: String(i), childPartnerId: o.partnerId },
+              },
+            });
+          }
+        } else {
+          const amount = roundScaled(partnerTotal, TRADE_SCALE, deal.digits, deal.rounding);
+          const l = own(who, deal, comp.id, 'fx_rebate', o.brandId, o.customerId, amount, {
+            formula: `${formula} = ${exact(partnerTotal, TRADE_SCALE) || '0'} → ${money(amount, deal.digits)}`,
+            inputs,
+            detail,
+            notes,
+          });
+          lotsOfLine.set(l, lots);
+        }
+      }
+      if (owner.fxCpa) {
+        const { deal, comp } = owner.fxCpa;
+        const prog = cpaProgress.get(ck);
+        const lots = owner.fxCpa.lots + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
+        const ftd = ftdIn(owner, deal.currency);
+        const decision = decideCpa(
+          {
+            amounts: comp.amounts,
+            exclude: comp.exclude,
+            minFirstDeposit: comp.minDeposit,
+            depositWithinDays: null,
+            minWagering: null,
+            minWageringMultiple: null,
+            minBets: null,
+            minLots: comp.minLots,
+            activityWithinDays: comp.withinDays,
+            activityFrom: 'first_deposit',
+          },
+          {
+            alreadyPaid: newCpaPaid.has(ck),
+            flags: o.flags ?? {},
+            country: o.country ?? null,
+            registeredDay: owner.regDay,
+            firstDepositDay: owner.ftdDay,
+            firstDeposit: ftd,
+            wagered: 0n,
+            bets: 0,
+            lots,
+            periodEndDay: endDay,
+          },
+        );
+        if (decision.kind === 'pay') {
+          const amount = roundScaled(decision.amount, MONEY_SCALE, deal.digits, deal.rounding);
+          own(who, deal, comp.id, 'fx_cpa', o.brandId, o.customerId, amount, {
+            formula: `FX CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
+            inputs: { country: o.country ?? '', firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE), lots: exact(lots, LOT_SCALE) || '0', holdDays: String(comp.holdDays) },
+            notes: decision.checks,
+          }, dayString(endDay + comp.holdDays));
+          newCpaPaid.set(ck, { brandId: o.brandId, customerId: o.customerId, partnerId: o.partnerId, componentId: comp.id, periodId });
+        } else if (decision.kind === 'pending') {
+          const prev = newProgress.get(ck);
+          newProgress.set(ck, { brandId: o.brandId, customerId: o.customerId, currency: deal.currency, wagered: prev?.wagered ?? '0', bets: prev?.bets ?? 0, lots: exact(lots, LOT_SCALE) || '0' });
+        }
+      }
+      // ---------- Prop ----------
+      for (const agg of owner.prop ?? []) {
+        const deal = agg.deal;
+        if (agg.purchase && agg.purchases.length > 0) {
+          const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.purchase.id}`;
+          let g = propGroups.get(gk);
+          if (!g) {
+            g = { ...who, deal, comp: agg.purchase, sales: 0n, conversions: 0, owners: [] };
+            propGroups.set(gk, g);
+          }
+          for (const p of agg.purchases) {
+            if (agg.purchase.firstOnly && p.kind !== 'first') continue;
+            g.sales += p.base;
+            if (p.kind === 'first') g.conversions++;
+          }
+          g.owners.push({ owner, agg });
+        }
+        if (agg.funded && agg.payouts > 0) {
+          const v = agg.payout * agg.funded.ppm;
+          const amount = roundScaled(v, MONEY_SCALE + 6, deal.digits, deal.rounding);
+          own(who, deal, agg.funded.id, 'prop_funded', o.brandId, o.customerId, amount, {
+            formula: `funded payouts ${exact(agg.payout, MONEY_SCALE)} × ${pct(agg.funded.ppm)} = ${money(amount, deal.digits)}`,
+            inputs: { payouts: String(agg.payouts), payoutTotal: exact(agg.payout, MONEY_SCALE) || '0', rate: pct(agg.funded.ppm) },
+          });
+        }
+      }
+    }
+
+    // ---------- revshare per partner segment ----------
+    for (const gk of [...revGroups.keys()].sort()) {
+      const g = revGroups.get(gk)!;
+      const comp = g.comp;
+      const deal = g.deal;
+      const psKey = psKeyOf(g.partnerId, g.segment);
+      const carried = newCarry.get(psKey) ?? new Map<string, bigint>();
+      const co = calculateCarryover(g.ngrByBrand, comp.carryover.enabled ? carried : new Map(), comp.carryover);
+      const base = co.base;
+      let ngrTotal = 0n;
+      for (const v of g.ngrByBrand.values()) ngrTotal += v;
+      const ndc = ndcFor(psKey, comp.brands, g.deal);
+      let amount36: bigint;
+      let tier: Explanation['tier'];
+      let rateText: string;
+      if (comp.rate !== null) {
+        amount36 = base > 0n ? base * comp.rate : 0n;
+        rateText = pct(comp.rate);
+        tier = undefined;
+      } else {
+        const t = comp.tiers!;
+        const hist = history.get(`${psKey}\u0000${comp.id}`);
+        let value: bigint;
+        if (t.basis === 'ngr') value = t.period === 'current' ? base : hist ? decimalAtScale(parseDecimalOrThrow(hist.ngr), NGR_SCALE) : 0n;
+        else value = BigInt(t.period === 'current' ? ndc : (hist?.ndc ?? 0));
+        let res: ReturnType<typeof calculateTieredAmount>;
+        if (t.basis === 'ngr' && t.period === 'current') res = calculateTieredAmount(t.bands, base, t.mode);
+        else {
+          const reached = findBand(t.bands, value);
+          const r = t.bands[reached]!.rate;
+          res = { mode: 'retroactive', reached, amount: base > 0n ? base * r : 0n, parts: [{ band: reached, portion: base, amount: base > 0n ? base * r : 0n }] };
+        }
+        amount36 = res.amount;
+        rateText = res.mode === 'retroactive' ? pct(t.bands[res.reached]!.rate) : 'incremental bands';
+        tier = {
+          basis: `${t.basis}${t.period === 'last_closed' ? ' (last closed period)' : ''}`,
+          value: t.basis === 'ngr' ? exact(value, NGR_SCALE) || '0' : String(value),
+          mode: res.mode,
+          reached: res.reached,
+          bands: t.labels.map((b, i) => {
+            const part = res.parts.find((p) => p.band === i);
+            return { ...b, ...(part ? { portion: exact(part.portion, NGR_SCALE) || '0', amount: exact(part.amount, NGR_SCALE + 6) || '0' } : {}) };
+          }),
+        };
+      }
+      const amount = roundScaled(amount36, NGR_SCALE + 6, deal.digits, deal.rounding);
+      const brandsIn = [...g.ngrByBrand.keys()];
+      const notes: string[] = [];
+      if (comp.carryover.enabled) {
+        for (const s of co.scopes) {
+          if (s.carryIn !== 0n || s.carryOut !== 0n) {
+            notes.push(`carryover ${s.scope === '*' ? '(bundled)' : `brand ${s.scope}`}: NGR ${exact(s.ngr, NGR_SCALE) || '0'} + carried ${exact(s.carryIn, NGR_SCALE) || '0'} = ${exact(s.net, NGR_SCALE) || '0'}; carried forward ${exact(s.carryOut, NGR_SCALE) || '0'}`);
+          }
+        }
+      } else if (ngrTotal < 0n) notes.push('negative NGR earns nothing this period and is not carried over (carryover off)');
+      if (g.lateDays > 0) notes.push(`${g.lateDays} customer-day(s) after the revshare duration ended are excluded`);
+      own(g, deal, comp.id, 'revshare', brandsIn.length === 1 ? brandsIn[0]! : null, null, amount, {
+        formula: `commissionable NGR ${exact(base, NGR_SCALE) || '0'} × ${rateText} = ${exact(amount36, NGR_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
+        inputs: {
+          ggr: exact(g.ggr, NGR_SCALE) || '0',
+          ngr: exact(ngrTotal, NGR_SCALE) || '0',
+          commissionable: exact(base, NGR_SCALE) || '0',
+          customers: String(g.detail.length),
+          ndc: String(ndc),
+        },
+        ...(tier ? { tier } : {}),
+        deductions: [...g.deductions.entries()].map(([kind, d]) => ({
+          kind,
+          method: d.method,
+          ...(d.base ? { base: d.base } : {}),
+          ...(d.rate !== undefined ? { rate: pct(d.rate) } : {}),
+          amount: exact(d.amount, NGR_SCALE) || '0',
+        })),
+        detail: g.detail,
+        notes,
+      });
+      // carried state
+      if (comp.carryover.enabled) {
+        const out = new Map<string, bigint>();
+        for (const s of co.scopes) if (s.carryOut !== 0n) out.set(s.scope, s.carryOut);
+        newCarry.set(psKey, out);
+      } else newCarry.delete(psKey);
+      newHistory.set(`${psKey}\u0000${comp.id}`, {
+        partnerId: g.partnerId,
+        segment: g.segment,
+        componentId: comp.id,
+        periodId,
+        ngr: exact(base, NGR_SCALE) || '0',
+        ndc,
+        sales: '0',
+        conversions: 0,
+      });
+    }
+
+    // ---------- prop purchases per partner segment ----------
+    const propThisPeriod = new Map<string, CarriedState['propCommissions'][number]>();
+    for (const gk of [...propGroups.keys()].sort()) {
+      const g = propGroups.get(gk)!;
+      const comp = g.comp;
+      const deal = g.deal;
+      const psKey = psKeyOf(g.partnerId, g.segment);
+      let rate: bigint;
+      let tier: Explanation['tier'];
+      if (comp.rate !== null) rate = comp.rate;
+      else {
+        const t = comp.tiers!;
+        const hist = history.get(`${psKey}\u0000${comp.id}`);
+        let value: bigint;
+        if (t.basis === 'sales') value = t.period === 'current' ? g.sales : hist ? decimalAtScale(parseDecimalOrThrow(hist.sales), MONEY_SCALE) : 0n;
+        else value = BigInt(t.period === 'current' ? g.conversions : (hist?.conversions ?? 0));
+        const reached = findBand(t.bands, value);
+        rate = t.bands[reached]!.rate;
+        tier = {
+          basis: `${t.basis}${t.period === 'last_closed' ? ' (last closed period)' : ''}`,
+          value: t.basis === 'sales' ? exact(value, MONEY_SCALE) || '0' : String(value),
+          mode: 'retroactive',
+          reached,
+          bands: t.labels,
+        };
+      }
+      newHistory.set(`${psKey}\u0000${comp.id}`, {
+        partnerId: g.partnerId,
+        segment: g.segment,
+        componentId: comp.id,
+        periodId,
+        ngr: '0',
+        ndc: 0,
+        sales: exact(g.sales, MONEY_SCALE) || '0',
+        conversions: g.conversions,
+      });
+      for (const { owner, agg } of g.owners) {
+        const o = owner.o;
+        let total = 0n;
+        let holdUntil = -1;
+        const detail: Record<string, string>[] = [];
+        const sorted = [...agg.purchases].sort((a, b) => a.day - b.day || cmp(a.id, b.id));
+        for (const p of sorted) {
+          if (comp.firstOnly && p.kind !== 'first') {
+            detail.push({ purchaseId: p.id, date: dayString(p.day), kind: p.kind, base: exact(p.base, MONEY_SCALE) || '0', commission: '0', note: 'first purchase only' });
+            continue;
+          }
+          const c = p.base * rate; // MONEY_SCALE + 6
+          total += c;
+          const hold = p.day + comp.refundWindowDays;
+          if (hold > holdUntil) holdUntil = hold;
+          detail.push({ purchaseId: p.id, date: dayString(p.day), kind: p.kind, base: exact(p.base, MONEY_SCALE) || '0', commission: exact(c, MONEY_SCALE + 6) || '0' });
+          const entry = {
+            purchaseId: p.id,
+            brandId: o.brandId,
+            customerId: o.customerId,
+            partnerId: o.partnerId,
+            segment: o.segment,
+            dealId: deal.dealId,
+            dealVersion: deal.version,
+            componentId: comp.id,
+            date: dayString(p.day),
+            holdUntil: dayString(hold),
+            reverseUntil: dayString(comp.onRefund === 'void' ? hold : p.day + comp.horizonDays),
+            onRefund: comp.onRefund,
+            currency: p.paidCurrency,
+            base: formatScaledTrim(p.paid, minorDigits(p.paidCurrency)) || '0',
+            commission: exact(c, MONEY_SCALE + 6) || '0',
+            reversed: '0',
+          };
+          propThisPeriod.set(p.id, entry);
+          newProp.set(p.id, entry);
+        }
+        if (holdUntil < 0) continue;
+        const amount = roundScaled(total, MONEY_SCALE + 6, deal.digits, deal.rounding);
+        own({ partnerId: o.partnerId, segment: o.segment }, deal, comp.id, 'prop_commission', o.brandId, o.customerId, amount, {
+          formula: `Σ ${comp.base === 'list_price' ? 'list price' : 'amount paid'} × ${pct(rate)} = ${exact(total, MONEY_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
+          inputs: { rate: pct(rate), purchases: String(sorted.length), refundWindowDays: String(comp.refundWindowDays) },
+          ...(tier ? { tier } : {}),
+          detail,
+        }, dayString(holdUntil));
+      }
+    }
+
+    // ---------- refunds and chargebacks ----------
+    const reversalGroups = new Map<string, { e: CarriedState['propCommissions'][number]; kind: 'prop_void' | 'prop_clawback'; total: bigint; detail: Record<string, string>[] }>();
+    const sortedRefunds = [...refunds].sort((a, b) => cmp(a.date, b.date) || cmp(a.purchaseId, b.purchaseId) || cmp(a.reason, b.reason) || (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0));
+    for (const r of sortedRefunds) {
+      const e = newProp.get(r.purchaseId);
+      if (!e) {
+        issues.set(`purchase\u0000${r.purchaseId}`, { kind: 'unknown_purchase', purchaseId: r.purchaseId });
+        continue;
+      }
+      const day = dayNumber(r.date);
+      if (day > dayNumber(e.reverseUntil)) continue; // after the window (void) or the clawback horizon: nothing to reverse
+      const commission = decimalAtScale(parseDecimalOrThrow(e.commission), MONEY_SCALE + 6);
+      const reversed = decimalAtScale(parseDecimalOrThrow(e.reversed), MONEY_SCALE + 6);
+      const paid = decimalAtScale(parseDecimalOrThrow(e.base), minorDigits(e.currency));
+      if (r.currency !== e.currency || paid <= 0n) {
+        issues.set(`purchase\u0000${r.purchaseId}`, { kind: 'unknown_purchase', purchaseId: r.purchaseId });
+        continue;
+      }
+      const refunded = r.amount >= paid ? paid : r.amount;
+      let rev = refunded === paid ? commission : roundDiv(commission * refunded, paid, 'half_up');
+      if (rev > commission - reversed) rev = commission - reversed;
+      if (rev <= 0n) continue;
+      const updated = { ...e, reversed: exact(reversed + rev, MONEY_SCALE + 6) || '0' };
+      newProp.set(r.purchaseId, updated);
+      const kind = day < dayNumber(e.holdUntil) ? 'prop_void' : 'prop_clawback';
+      const key = `${e.partnerId}\u0000${e.segment}\u0000${e.dealId}@${e.dealVersion}\u0000${e.componentId}\u0000${e.brandId}\u0000${e.customerId}\u0000${kind}`;
+      let grp = reversalGroups.get(key);
+      if (!grp) {
+        grp = { e, kind, total: 0n, detail: [] };
+        reversalGroups.set(key, grp);
+      }
+      grp.total += rev;
+      grp.detail.push({ purchaseId: r.purchaseId, date: r.date, reason: r.reason, refunded: formatScaledTrim(refunded, minorDigits(e.currency)), paid: e.base, commission: e.commission, reversed: exact(rev, MONEY_SCALE + 6) || '0' });
+    }
+    for (const key of [...reversalGroups.keys()].sort()) {
+      const grp = reversalGroups.get(key)!;
+      const e = grp.e;
+      const deal = findDeal(e.partnerId, e.segment, e.dealId, e.dealVersion);
+      const currency = deal?.currency ?? dealCurrencyFromLines(e);
+      const digits = minorDigits(currency);
+      const mode = deal?.rounding ?? 'half_up';
+      const amount = -roundScaled(grp.total, MONEY_SCALE + 6, digits, mode);
+      push({
+        lineId: `${periodId}|${e.partnerId}|${e.segment}|${grp.kind}|${e.dealId}@${e.dealVersion}|${e.componentId}|${e.brandId}|${e.customerId}`,
+        periodId,
+        partnerId: e.partnerId,
+        segment: e.segment,
+        payee: 'partner',
+        brandId: e.brandId,
+        customerId: e.customerId,
+        kind: grp.kind,
+        amount,
+        currency,
+        holdUntil: null,
+        dealId: e.dealId,
+        dealVersion: e.dealVersion,
+        componentId: e.componentId,
+        derivedFrom: null,
+        explanation: {
+          formula: `−(commission × refunded / paid), summed = −${exact(grp.total, MONEY_SCALE + 6)} → ${money(amount, digits)}`,
+          inputs: { policy: e.onRefund, reason: grp.kind === 'prop_void' ? 'refund inside the refund window: pending commission voided' : 'refund after the window: commission clawed back' },
+          detail: grp.detail,
+        },
+      });
+    }
+
+    // ---------- fees ----------
+    const feeDeals = new Set<CompiledDeal>();
+    for (const list of dealsByPs.values()) {
+      const d = dealAt(list, lastDay);
+      if (d) feeDeals.add(d);
+    }
+    for (const deal of [...feeDeals].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.dealId, b.dealId) || a.version - b.version)) {
+      for (const comp of deal.components) {
+        if (comp.kind !== 'fixed_fee') continue;
+        const segment = (comp.segments ? [...comp.segments][0] : deal.source.terms.segments[0])!;
+        const amount = roundScaled(comp.amount, MONEY_SCALE, deal.digits, deal.rounding);
+        own({ partnerId: deal.partnerId, segment }, deal, comp.id, 'retainer', null, null, amount, {
+          formula: `monthly retainer ${money(amount, deal.digits)}`,
+          inputs: { fee: 'monthly_retainer' },
+          notes: ['paid under the deal version in force on the last day of the period'],
+        });
+      }
+    }
+    const delivGroups = new Map<string, { deal: CompiledDeal; comp: Comp<'deliverable_fee'>; partnerId: string; segment: Segment; items: DeliverableRow[] }>();
+    for (const d of deliverables) {
+      const deal = dealAt(dealsByPs.get(psKeyOf(d.partnerId, d.segment)), dayNumber(d.date));
+      const comp = deal?.components.find(
+        (c): c is Comp<'deliverable_fee'> =>
+          c.kind === 'deliverable_fee' && (!c.segments || c.segments.has(d.segment)) && (!c.types || c.types.has(d.deliverableType)),
+      );
+      if (!deal || !comp) {
+        issue(`nocomp\u0000${psKeyOf(d.partnerId, d.segment)}\u0000deliverable`, () => ({ kind: 'no_component', partnerId: d.partnerId, segment: d.segment, revenue: 'deliverable', count: 1 }));
+        continue;
+      }
+      const key = `${psKeyOf(d.partnerId, d.segment)}\u0000${deal.dealId}@${deal.version}\u0000${comp.id}`;
+      let g = delivGroups.get(key);
+      if (!g) {
+        g = { deal, comp, partnerId: d.partnerId, segment: d.segment, items: [] };
+        delivGroups.set(key, g);
+      }
+      if (!g.items.some((x) => x.deliverableId === d.deliverableId)) g.items.push(d);
+    }
+    for (const key of [...delivGroups.keys()].sort()) {
+      const g = delivGroups.get(key)!;
+      g.items.sort((a, b) => cmp(a.date, b.date) || cmp(a.deliverableId, b.deliverableId));
+      const unit = roundScaled(g.comp.amount, MONEY_SCALE, g.deal.digits, g.deal.rounding);
+      const amount = unit * BigInt(g.items.length);
+      own(g, g.deal, g.comp.id, 'deliverable_fee', null, null, amount, {
+        formula: `${g.items.length} deliverable(s) × ${money(unit, g.deal.digits)} = ${money(amount, g.deal.digits)}`,
+        inputs: { count: String(g.items.length), fee: money(unit, g.deal.digits) },
+        detail: g.items.map((d) => ({ deliverableId: d.deliverableId, type: d.deliverableType, date: d.date })),
+      });
+    }
+
+    // ---------- caps ----------
+    applyCaps();
+
+    // ---------- hierarchy: forex lot overrides and sub-partner overrides ----------
+    const childLines = lines.filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind)).sort((a, b) => cmp(a.lineId, b.lineId));
+    for (const child of childLines) {
+      const chain = ancestors(child.partnerId, child.segment);
+      const lots = lotsOfLine.get(child);
+      chain.forEach((anc, i) => {
+        const depth = i + 1;
+        const deal = dealAt(dealsByPs.get(psKeyOf(anc.partnerId, anc.segment)), lastDay);
+        if (!deal) return;
+        for (const comp of deal.components) {
+          if (comp.segments && !comp.segments.has(anc.segment)) continue;
+          if (comp.brands && child.brandId !== null && !comp.brands.has(child.brandId)) continue;
+          if (comp.kind === 'forex_lot_override' && lots !== undefined && child.kind === 'fx_rebate') {
+            const perLot = comp.perLotByDepth[depth - 1] ?? comp.beyond;
+            if (perLot === null || perLot === undefined) continue;
+            const v = lots * perLot;
+            const amount = roundScaled(v, TRADE_SCALE, deal.digits, deal.rounding);
+            push(derived(child, anc, deal, comp.id, 'fx_lot_override', amount, {
+              formula: `${exact(lots, LOT_SCALE) || '0'} lots × ${exact(perLot, 30)} per lot (depth ${depth}) = ${money(amount, deal.digits)}`,
+              inputs: { lots: exact(lots, LOT_SCALE) || '0', perLot: exact(perLot, 30), depth: String(depth), childLine: child.lineId },
+            }));
+          } else if (comp.kind === 'sub_partner_override') {
+            const rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
+            if (rate === null || rate === undefined) continue;
+            let base = child.amount;
+            let baseNote = '';
+            if (child.currency !== deal.currency) {
+              const r = fx.lookup(child.currency, deal.currency, dayString(lastDay));
+              if (r.kind === 'missing') {
+                issue(`fx\u0000${child.currency}\u0000${deal.currency}\u0000${dayString(lastDay)}`, () => ({ kind: 'missing_fx', from: child.currency, to: deal.currency, date: dayString(lastDay), count: 1 }));
+                continue;
+              }
+              base = convertMoney({ amount: child.amount, currency: child.currency }, r.rate, deal.currency, deal.rounding).amount;
+              baseNote = ` (${money(child.amount, minorDigits(child.currency))} ${child.currency} at ${formatRate(r.rate)})`;
+            }
+            const amount = roundDiv(base * rate, PPM_ONE, deal.rounding);
+            push(derived(child, anc, deal, comp.id, 'sub_override', amount, {
+              formula: `sub-partner earnings ${money(base, deal.digits)}${baseNote} × ${pct(rate)} (depth ${depth}) = ${money(amount, deal.digits)}`,
+              inputs: { childAmount: money(child.amount, minorDigits(child.currency)), childCurrency: child.currency, rate: pct(rate), depth: String(depth), childLine: child.lineId },
+              notes: ['paid on top: the sub-partner\u2019s line is not reduced'],
+            }));
+          }
+        }
+      });
+    }
+
+    // ---------- overlaps ----------
+    const overlaps: Overlap[] = [];
+    const claimed = new Map<string, Owner>();
+    for (const byCustomer of owners.values()) for (const owner of byCustomer.values()) if (owner.o.otherClaims?.length) claimed.set(`${owner.o.brandId}\u0000${owner.o.customerId}`, owner);
+    if (claimed.size > 0) {
+      const sums = new Map<string, Map<string, bigint>>();
+      for (const l of lines) {
+        if (l.customerId === null || l.brandId === null || l.derivedFrom !== null) continue;
+        const key = `${l.brandId}\u0000${l.customerId}`;
+        const owner = claimed.get(key);
+        if (!owner || l.partnerId !== owner.o.partnerId) continue;
+        let m = sums.get(key);
+        if (!m) {
+          m = new Map();
+          sums.set(key, m);
+        }
+        m.set(l.currency, (m.get(l.currency) ?? 0n) + l.amount);
+      }
+      for (const key of [...claimed.keys()].sort()) {
+        const owner = claimed.get(key)!;
+        const claimants = [...(owner.o.otherClaims ?? [])].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment));
+        const m = sums.get(key) ?? new Map<string, bigint>();
+        overlaps.push({
+          brandId: owner.o.brandId,
+          customerId: owner.o.customerId,
+          owner: { partnerId: owner.o.partnerId, segment: owner.o.segment },
+          claimants,
+          wouldHaveCost: [...m.keys()].sort().map((currency) => ({ currency, amount: m.get(currency)! * BigInt(claimants.length) })),
+        });
+      }
+    }
+
+    // ---------- state ----------
+    const volumeOut: { partnerId: string; segment: Segment; date: string; lots: string }[] = [];
+    const maxWindow = maxVolumeWindow();
+    const keepFrom = endDay - maxWindow;
+    const volKeys = new Set([...volumeIn.keys(), ...psVolume.keys()]);
+    for (const key of [...volKeys].sort()) {
+      const [partnerId, segment] = key.split('\u0000') as [string, Segment];
+      const merged = new Map<number, bigint>();
+      for (const [d, v] of volumeIn.get(key) ?? []) if (d >= keepFrom && (d < startDay || d >= endDay)) merged.set(d, v);
+      for (const [d, v] of psVolume.get(key) ?? []) if (d >= keepFrom) merged.set(d, v);
+      for (const d of [...merged.keys()].sort((a, b) => a - b)) volumeOut.push({ partnerId, segment, date: dayString(d), lots: exact(merged.get(d)!, LOT_SCALE) || '0' });
+    }
+    const carryOut: CarriedState['carryover'][number][] = [];
+    for (const key of [...newCarry.keys()].sort()) {
+      const [partnerId, segment] = key.split('\u0000') as [string, Segment];
+      const deal = dealAt(dealsByPs.get(key), lastDay) ?? dealsByPs.get(key)?.[0];
+      const prevCurrency = ctx.carried?.carryover.find((c) => c.partnerId === partnerId && c.segment === segment)?.currency;
+      const currency = deal?.currency ?? prevCurrency ?? 'EUR';
+      const m = newCarry.get(key)!;
+      for (const scope of [...m.keys()].sort()) {
+        const v = m.get(scope)!;
+        if (v !== 0n) carryOut.push({ partnerId, segment, scope, currency, amount: exact(v, NGR_SCALE) });
+      }
+    }
+    const propOut = [...newProp.values()].filter((e) => dayNumber(e.reverseUntil) >= endDay).sort((a, b) => cmp(a.purchaseId, b.purchaseId));
+    for (const [ck, p] of cpaProgress) if (!newProgress.has(ck) && !newCpaPaid.has(ck) && !seenOwner.has(owners.get(p.brandId)?.get(p.customerId) as Owner)) newProgress.set(ck, p);
+    const state: CarriedState = {
+      schemaVersion: 1,
+      periodId,
+      carryover: carryOut,
+      tierHistory: [...newHistory.values()].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment) || cmp(a.componentId, b.componentId)),
+      cpaPaid: [...newCpaPaid.values()].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId)),
+      cpaProgress: [...newProgress.values()].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId)),
+      rollingVolume: volumeOut,
+      propCommissions: propOut,
+    };
+
+    lines.sort((a, b) => cmp(a.lineId, b.lineId));
+    const totalsMap = new Map<string, { partnerId: string; segment: Segment; currency: string; amount: bigint; lines: number }>();
+    for (const l of lines) {
+      if (l.payee !== 'partner') continue;
+      const key = `${l.partnerId}\u0000${l.segment}\u0000${l.currency}`;
+      let t = totalsMap.get(key);
+      if (!t) {
+        t = { partnerId: l.partnerId, segment: l.segment, currency: l.currency, amount: 0n, lines: 0 };
+        totalsMap.set(key, t);
+      }
+      t.amount += l.amount;
+      t.lines++;
+    }
+    const totals: Totals[] = [...totalsMap.keys()].sort().map((k) => totalsMap.get(k)!);
+    const issueList = [...issues.keys()].sort().map((k) => issues.get(k)!);
+    return { period: ctx.period, lines, totals, overlaps, issues: issueList, state, stats: { rows, paidRows } };
+
+    // ----- helpers of finish -----
+    function derived(child: CommissionLine, anc: { partnerId: string; segment: Segment }, deal: CompiledDeal, compId: string, kind: LineKind, amount: bigint, explanation: Explanation): CommissionLine {
+      return {
+        lineId: `${child.lineId}>${anc.partnerId}|${anc.segment}|${kind}`,
+        periodId,
+        partnerId: anc.partnerId,
+        segment: anc.segment,
+        payee: 'partner',
+        brandId: child.brandId,
+        customerId: child.customerId,
+        kind,
+        amount,
+        currency: deal.currency,
+        holdUntil: child.holdUntil,
+        dealId: deal.dealId,
+        dealVersion: deal.version,
+        componentId: compId,
+        derivedFrom: child.lineId,
+        explanation,
+      };
+    }
+
+    function applyCaps() {
+      const byDeal = new Map<string, { deal: CompiledDeal; lines: CommissionLine[] }>();
+      for (const l of lines) {
+        if (l.payee !== 'partner' || !CAPPED.has(l.kind)) continue;
+        const deal = findDeal(l.partnerId, l.segment, l.dealId, l.dealVersion);
+        if (!deal || (deal.capPerCustomer === null && deal.capPerPeriod === null) || deal.partnerId !== l.partnerId) continue;
+        const key = `${l.partnerId}\u0000${l.segment}\u0000${l.dealId}@${l.dealVersion}`;
+        let g = byDeal.get(key);
+        if (!g) {
+          g = { deal, lines: [] };
+          byDeal.set(key, g);
+        }
+        g.lines.push(l);
+      }
+      for (const key of [...byDeal.keys()].sort()) {
+        const { deal, lines: group } = byDeal.get(key)!;
+        const first = group[0]!;
+        const who = { partnerId: first.partnerId, segment: first.segment };
+        let total = 0n;
+        for (const l of group) total += l.amount;
+        if (deal.capPerCustomer !== null) {
+          const cap = roundScaled(deal.capPerCustomer, MONEY_SCALE, deal.digits, 'half_up');
+          const byCustomer = new Map<string, CommissionLine[]>();
+          for (const l of group) {
+            if (l.customerId === null) continue;
+            const k = `${l.brandId}\u0000${l.customerId}`;
+            const list = byCustomer.get(k);
+            if (list) list.push(l);
+            else byCustomer.set(k, [l]);
+          }
+          for (const k of [...byCustomer.keys()].sort()) {
+            const list = byCustomer.get(k)!;
+            let sum = 0n;
+            for (const l of list) sum += l.amount;
+            if (sum <= cap) continue;
+            const adj = cap - sum;
+            total += adj;
+            const l0 = list[0]!;
+            own(who, deal, 'caps.perCustomer', 'cap_adjustment', l0.brandId, l0.customerId, adj, {
+              formula: `customer earnings ${money(sum, deal.digits)} capped at ${money(cap, deal.digits)}: ${money(adj, deal.digits)}`,
+              inputs: { earned: money(sum, deal.digits), cap: money(cap, deal.digits) },
+              detail: list.map((l) => ({ lineId: l.lineId, amount: money(l.amount, deal.digits) })),
+            });
+          }
+        }
+        if (deal.capPerPeriod !== null) {
+          const cap = roundScaled(deal.capPerPeriod, MONEY_SCALE, deal.digits, 'half_up');
+          if (total > cap) {
+            const adj = cap - total;
+            own(who, deal, 'caps.perPeriod', 'cap_adjustment', null, null, adj, {
+              formula: `period earnings ${money(total, deal.digits)} capped at ${money(cap, deal.digits)}: ${money(adj, deal.digits)}`,
+              inputs: { earned: money(total, deal.digits), cap: money(cap, deal.digits), lines: String(group.length) },
+              notes: ['fixed fees and hierarchy overrides are outside the cap'],
+            });
+          }
+        }
+      }
+    }
+  }
+
+  function findDeal(partnerId: string, segment: string, dealId: string, version: number): CompiledDeal | undefined {
+    const list = dealsByPs.get(psKeyOf(partnerId, segment));
+    return list?.find((d) => d.dealId === dealId && d.version === version);
+  }
+
+  function dealCurrencyFromLines(e: { partnerId: string; segment: string }): string {
+    const list = dealsByPs.get(psKeyOf(e.partnerId, e.segment));
+    return list?.[0]?.currency ?? 'EUR';
+  }
+
+  function ndcFor(psKey: string, compBrands: ReadonlySet<string> | null, deal: CompiledDeal): number {
+    let n = 0;
+    for (const [k, v] of ndcCount) {
+      if (!k.startsWith(`${psKey}\u0000`)) continue;
+      const brand = k.slice(psKey.length + 1);
+      if (compBrands && !compBrands.has(brand)) continue;
+      if (deal.source.terms.brands && !deal.source.terms.brands.includes(brand)) continue;
+      n += v;
+    }
+    return n;
+  }
+
+  /** The customer's first deposit in the deal currency (at the deposit date's rate), or null. */
+  function ftdIn(owner: Owner, currency: string): bigint | null {
+    const f = owner.o.firstDeposit;
+    if (!f || owner.ftdDay === null) return null;
+    const k = factor(f.currency, currency, owner.ftdDay);
+    return k === null ? null : f.amount * k;
+  }
+
+  function maxVolumeWindow(): number {
+    let max = 0;
+    for (const list of dealsByPs.values()) {
+      for (const d of list) {
+        for (const c of d.components) {
+          if (c.kind === 'forex_rebate' && c.method.kind === 'volume_tiers' && c.method.windowDays > max) max = c.method.windowDays;
+        }
+      }
+    }
+    return max;
+  }
+}
+
+/** Line kinds a sub-partner override is computed on: the sub-partner's own earnings, not fees or lines derived from others. */
+const OVERRIDE_BASE = new Set<LineKind>([
+  'revshare',
+  'cpa',
+  'fx_rebate',
+  'fx_markup_share',
+  'fx_cpa',
+  'prop_commission',
+  'prop_void',
+  'prop_clawback',
+  'prop_funded',
+  'cap_adjustment',
+]);
+
+/** Line kinds counted against a deal's caps. */
+const CAPPED = new Set<LineKind>(['revshare', 'cpa', 'fx_rebate', 'fx_markup_share', 'fx_cpa', 'prop_commission', 'prop_void', 'prop_clawback', 'prop_funded']);
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function formatRate(r: Decimal): string {
+  return formatScaledTrim(r.units, r.scale);
+}
+
+export type { DealVersion };
