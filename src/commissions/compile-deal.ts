@@ -171,7 +171,7 @@ export function compileDeal(dv: DealVersion): CompiledDeal {
   const currency = t.currency;
   const components: CompiledComponent[] = [];
   const order = new Map<string, number>();
-  (t.precedence ?? []).forEach((id, i) => order.set(id, i));
+  for (const [i, id] of (t.precedence ?? []).entries()) order.set(id, i);
   const deal: CompiledDeal = {
     source: dv,
     dealId: dv.dealId,
@@ -204,7 +204,7 @@ export function compileDeal(dv: DealVersion): CompiledDeal {
     },
   };
   const pickCache = new Map<string, CompiledComponent | undefined>();
-  t.components.forEach((c, index) => components.push(compileComponent(deal, c, index)));
+  for (const [index, c] of t.components.entries()) components.push(compileComponent(deal, c, index));
   const ordered = [...components].sort((a, b) => {
     const pa = order.get(a.id) ?? order.size + a.index;
     const pb = order.get(b.id) ?? order.size + b.index;

@@ -112,7 +112,14 @@ interface PropAgg {
   readonly deal: CompiledDeal;
   readonly purchase: Comp<'prop_purchase'> | undefined;
   readonly funded: Comp<'prop_funded_payout'> | undefined;
-  readonly purchases: { id: string; day: number; kind: string; base: bigint; paid: bigint; paidCurrency: string }[];
+  readonly purchases: {
+    id: string;
+    day: number;
+    kind: string;
+    base: bigint;
+    paid: bigint;
+    paidCurrency: string;
+  }[];
   readonly refunds: PropRefundRow[];
   payout: bigint;
   payouts: number;
@@ -168,7 +175,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   const carried = ctx.carried ?? ZERO_STATE;
   const fx: FxTable = createFxTable(ctx.fxRates);
   for (const r of ctx.fxRates) {
-    if (parseDecimalOrThrow(r.rate).scale > FX_MAX_DECIMALS) throw new Error(`FX rate ${r.base}/${r.quote} ${r.date} has more than ${FX_MAX_DECIMALS} decimals`);
+    if (parseDecimalOrThrow(r.rate).scale > FX_MAX_DECIMALS)
+      throw new Error(`FX rate ${r.base}/${r.quote} ${r.date} has more than ${FX_MAX_DECIMALS} decimals`);
   }
 
   const brands = new Map<string, BrandInfo>();
@@ -195,7 +203,9 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     list.sort((a, b) => a.fromDay - b.fromDay || a.version - b.version);
     for (let i = 1; i < list.length; i++) {
       if (list[i]!.fromDay < list[i - 1]!.toDay) {
-        throw new Error(`Overlapping deal versions for ${key.replace('\u0000', '/')}: ${list[i - 1]!.dealId}@${list[i - 1]!.version} and ${list[i]!.dealId}@${list[i]!.version}`);
+        throw new Error(
+          `Overlapping deal versions for ${key.replace('\u0000', '/')}: ${list[i - 1]!.dealId}@${list[i - 1]!.version} and ${list[i]!.dealId}@${list[i]!.version}`,
+        );
       }
     }
   }
@@ -207,7 +217,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   // ----- hierarchy -----
   const parentOf = new Map<string, { partnerId: string; segment: Segment }>();
-  for (const e of ctx.hierarchy) parentOf.set(psKeyOf(e.partnerId, e.segment), { partnerId: e.parentPartnerId, segment: e.parentSegment });
+  for (const e of ctx.hierarchy)
+    parentOf.set(psKeyOf(e.partnerId, e.segment), { partnerId: e.parentPartnerId, segment: e.parentSegment });
   const ancestors = (partnerId: string, segment: string): { partnerId: string; segment: Segment }[] => {
     const out: { partnerId: string; segment: Segment }[] = [];
     const seen = new Set<string>([psKeyOf(partnerId, segment)]);
@@ -234,7 +245,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     m.set(c.scope, decimalAtScale(parseDecimalOrThrow(c.amount), NGR_SCALE));
   }
   const history = new Map<string, CarriedState['tierHistory'][number]>();
-  for (const h of carried.tierHistory) history.set(`${psKeyOf(h.partnerId, h.segment)}\u0000${h.componentId}`, h);
+  for (const h of carried.tierHistory)
+    history.set(`${psKeyOf(h.partnerId, h.segment)}\u0000${h.componentId}`, h);
   const cpaPaid = new Map<string, CarriedState['cpaPaid'][number]>();
   for (const p of carried.cpaPaid) cpaPaid.set(`${p.brandId}\u0000${p.customerId}`, p);
   const cpaProgress = new Map<string, CarriedState['cpaProgress'][number]>();
@@ -285,7 +297,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       ndcCount.set(k, (ndcCount.get(k) ?? 0) + 1);
     }
     const ck = `${o.brandId}\u0000${o.customerId}`;
-    if (!cpaPaid.has(ck) && ((ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) || cpaProgress.has(ck))) cpaCandidates.push(owner);
+    if (
+      !cpaPaid.has(ck) &&
+      ((ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) || cpaProgress.has(ck))
+    )
+      cpaCandidates.push(owner);
   }
 
   // ----- issues -----
@@ -321,7 +337,14 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       f = r.kind === 'rate' ? r.rate.units * pow10(MONEY_SCALE - minorDigits(from) - r.rate.scale) : null;
       byDay.set(day, f);
     }
-    if (f === null) issue(`fx\u0000${from}\u0000${to}\u0000${dayString(day)}`, () => ({ kind: 'missing_fx', from, to, date: dayString(day), count: 1 }));
+    if (f === null)
+      issue(`fx\u0000${from}\u0000${to}\u0000${dayString(day)}`, () => ({
+        kind: 'missing_fx',
+        from,
+        to,
+        date: dayString(day),
+        count: 1,
+      }));
     return f;
   };
 
@@ -343,7 +366,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   const ownerOf = (brandId: string, customerId: string, vertical: string): Owner | undefined => {
     const owner = owners.get(brandId)?.get(customerId);
     if (!owner) {
-      if (!brands.has(brandId)) issue(`brand\u0000${brandId}`, () => ({ kind: 'unknown_brand', brandId, count: 1 }));
+      if (!brands.has(brandId))
+        issue(`brand\u0000${brandId}`, () => ({ kind: 'unknown_brand', brandId, count: 1 }));
       else issue(`unattributed\u0000${vertical}`, () => ({ kind: 'unattributed', vertical, count: 1 }));
     }
     return owner;
@@ -354,10 +378,17 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const list = dealsByPs.get(owner.psKey) ?? [];
       owner.deals = list;
       const only = list[0];
-      owner.single = list.length === 1 && only && only.fromDay <= startDay && only.toDay >= endDay ? only : null;
+      owner.single =
+        list.length === 1 && only && only.fromDay <= startDay && only.toDay >= endDay ? only : null;
     }
     const deal = owner.single ?? dealAt(owner.deals, day);
-    if (!deal) issue(`nodeal\u0000${owner.psKey}`, () => ({ kind: 'no_deal', partnerId: owner.o.partnerId, segment: owner.o.segment, count: 1 }));
+    if (!deal)
+      issue(`nodeal\u0000${owner.psKey}`, () => ({
+        kind: 'no_deal',
+        partnerId: owner.o.partnerId,
+        segment: owner.o.segment,
+        count: 1,
+      }));
     return deal;
   };
 
@@ -365,7 +396,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   const addIgaming = (row: IgamingDayRow) => {
     const day = dayNumber(row.date);
-    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    if (day < startDay || day >= endDay)
+      return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
     const owner = ownerOf(row.brandId, row.customerId, 'igaming');
     if (!owner) return;
     const deal = dealFor(owner, day);
@@ -375,10 +407,17 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     if (!agg) {
       agg = newIgAgg(owner, deal);
       if (!agg) {
-        issue(`nocomp\u0000${owner.psKey}\u0000igaming`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: owner.o.segment, revenue: 'igaming', count: 1 }));
+        issue(`nocomp\u0000${owner.psKey}\u0000igaming`, () => ({
+          kind: 'no_component',
+          partnerId: owner.o.partnerId,
+          segment: owner.o.segment,
+          revenue: 'igaming',
+          count: 1,
+        }));
         return;
       }
-      (owner.ig ??= []).push(agg);
+      if (owner.ig) owner.ig.push(agg);
+      else owner.ig = [agg];
     }
     const k = factor(row.currency, deal.currency, day);
     if (k === null) return;
@@ -415,7 +454,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       rev,
       cpa: paid ? undefined : cpa,
       revUntil: rev?.durationMonths ? addMonths(owner.regDay, rev.durationMonths) : Number.POSITIVE_INFINITY,
-      cpaUntil: cpa?.activityWithinDays != null ? owner.regDay + cpa.activityWithinDays + 1 : Number.POSITIVE_INFINITY,
+      cpaUntil:
+        cpa?.activityWithinDays != null
+          ? owner.regDay + cpa.activityWithinDays + 1
+          : Number.POSITIVE_INFINITY,
       k: 0n,
       rStakes: 0n,
       rWins: 0n,
@@ -453,13 +495,22 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     a.eCb += a.rCb * k;
     a.eAdmin += a.rAdmin * k;
     a.eWager += a.rWager * k;
-    a.rStakes = a.rWins = a.rBonus = a.rJackpot = a.rTax = a.rFees = a.rCb = a.rAdmin = a.rWager = 0n;
+    a.rStakes = 0n;
+    a.rWins = 0n;
+    a.rBonus = 0n;
+    a.rJackpot = 0n;
+    a.rTax = 0n;
+    a.rFees = 0n;
+    a.rCb = 0n;
+    a.rAdmin = 0n;
+    a.rWager = 0n;
     a.k = 0n;
   };
 
   const addTrade = (row: TradeRow) => {
     const day = dayOfInstant(row.closedAt);
-    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    if (day < startDay || day >= endDay)
+      return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
     const owner = ownerOf(row.brandId, row.customerId, 'forex');
     if (!owner) return;
     const deal = dealFor(owner, day);
@@ -474,14 +525,21 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const cpa = deal.pick(seg, row.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
     if (cpa && !cpaPaid.has(`${row.brandId}\u0000${row.customerId}`)) {
       const inWindow =
-        (owner.ftdDay === null || day >= owner.ftdDay) && (cpa.withinDays === null || owner.ftdDay === null || day <= owner.ftdDay + cpa.withinDays);
+        (owner.ftdDay === null || day >= owner.ftdDay) &&
+        (cpa.withinDays === null || owner.ftdDay === null || day <= owner.ftdDay + cpa.withinDays);
       if (!owner.fxCpa) owner.fxCpa = { deal, comp: cpa, lots: 0n };
       if (inWindow) owner.fxCpa.lots += lots;
       paid = true;
     }
     if (paid) paidRows++;
     else if (!rebate && !markup && !cpa) {
-      issue(`nocomp\u0000${owner.psKey}\u0000forex`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: seg, revenue: 'forex', count: 1 }));
+      issue(`nocomp\u0000${owner.psKey}\u0000forex`, () => ({
+        kind: 'no_component',
+        partnerId: owner.o.partnerId,
+        segment: seg,
+        revenue: 'forex',
+        count: 1,
+      }));
     }
   };
 
@@ -497,8 +555,18 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     let agg: TradeAgg | undefined;
     if (owner.trades) for (const a of owner.trades) if (a.comp === comp) agg = a;
     if (!agg) {
-      agg = { deal, comp, byClass: new Map(), buckets: comp.eligibility.hedgeNetting ? new Map() : null, minHold: 0, noRate: 0, capped: 0, coef: 0 };
-      (owner.trades ??= []).push(agg);
+      agg = {
+        deal,
+        comp,
+        byClass: new Map(),
+        buckets: comp.eligibility.hedgeNetting ? new Map() : null,
+        minHold: 0,
+        noRate: 0,
+        capped: 0,
+        coef: 0,
+      };
+      if (owner.trades) owner.trades.push(agg);
+      else owner.trades = [agg];
     }
     const el = comp.eligibility;
     if (el.minHoldMs > 0 && row.closedAt - row.openedAt < el.minHoldMs) {
@@ -549,7 +617,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     if (el.creditCoefficient && row.credit !== undefined && row.credit > 0n && row.equity !== undefined) {
       agg.coef++;
-      amount = row.equity <= row.credit || row.equity <= 0n ? 0n : roundDiv(amount * (row.equity - row.credit), row.equity, 'half_up');
+      amount =
+        row.equity <= row.credit || row.equity <= 0n
+          ? 0n
+          : roundDiv(amount * (row.equity - row.credit), row.equity, 'half_up');
     }
     if (agg.buckets) {
       const key = `${row.symbol}\u0000${day}`;
@@ -580,9 +651,16 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   };
 
   const volumeRates = new Map<string, { rate: bigint; band: number; volume: bigint }>();
-  const volumeRate = (owner: Owner, comp: Comp<'forex_rebate'>, m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>): bigint =>
-    volumeTier(owner.psKey, comp, m).rate;
-  const volumeTier = (psKey: string, comp: Comp<'forex_rebate'>, m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>) => {
+  const volumeRate = (
+    owner: Owner,
+    comp: Comp<'forex_rebate'>,
+    m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>,
+  ): bigint => volumeTier(owner.psKey, comp, m).rate;
+  const volumeTier = (
+    psKey: string,
+    comp: Comp<'forex_rebate'>,
+    m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>,
+  ) => {
     const key = `${psKey}\u0000${comp.deal.dealId}\u0000${comp.id}`;
     let hit = volumeRates.get(key);
     if (!hit) {
@@ -599,7 +677,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   const addPurchase = (row: PropPurchaseRow) => {
     const day = dayNumber(row.date);
-    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    if (day < startDay || day >= endDay)
+      return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
     const owner = ownerOf(row.brandId, row.customerId, 'prop');
     if (!owner) return;
     const deal = dealFor(owner, day);
@@ -609,13 +688,21 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const k = factor(row.currency, deal.currency, day);
     if (k === null) return;
     const baseMinor = agg.purchase.base === 'list_price' ? row.listPrice : row.amountPaid;
-    agg.purchases.push({ id: row.purchaseId, day, kind: row.purchaseKind, base: baseMinor * k, paid: row.amountPaid, paidCurrency: row.currency });
+    agg.purchases.push({
+      id: row.purchaseId,
+      day,
+      kind: row.purchaseKind,
+      base: baseMinor * k,
+      paid: row.amountPaid,
+      paidCurrency: row.currency,
+    });
     paidRows++;
   };
 
   const addRefund = (row: PropRefundRow) => {
     const day = dayNumber(row.date);
-    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    if (day < startDay || day >= endDay)
+      return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
     refunds.push(row);
     paidRows++;
   };
@@ -623,7 +710,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   const addPayout = (row: PropPayoutRow) => {
     const day = dayNumber(row.date);
-    if (day < startDay || day >= endDay) return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
+    if (day < startDay || day >= endDay)
+      return void issue('oop', () => ({ kind: 'out_of_period', count: 1 }));
     const owner = ownerOf(row.brandId, row.customerId, 'prop');
     if (!owner) return;
     const deal = dealFor(owner, day);
@@ -638,7 +726,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   };
 
   const noComp = (owner: Owner, revenue: string) =>
-    issue(`nocomp\u0000${owner.psKey}\u0000${revenue}`, () => ({ kind: 'no_component', partnerId: owner.o.partnerId, segment: owner.o.segment, revenue, count: 1 }));
+    issue(`nocomp\u0000${owner.psKey}\u0000${revenue}`, () => ({
+      kind: 'no_component',
+      partnerId: owner.o.partnerId,
+      segment: owner.o.segment,
+      revenue,
+      count: 1,
+    }));
 
   const propAgg = (owner: Owner, deal: CompiledDeal): PropAgg | undefined => {
     if (owner.prop) for (const a of owner.prop) if (a.deal === deal) return a;
@@ -652,7 +746,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       payout: 0n,
       payouts: 0,
     };
-    (owner.prop ??= []).push(agg);
+    if (owner.prop) owner.prop.push(agg);
+    else owner.prop = [agg];
     return agg;
   };
 
@@ -709,7 +804,15 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const newCarry = new Map<string, Map<string, bigint>>();
     for (const [k, v] of carryIn) newCarry.set(k, new Map(v));
 
-    const lineId = (partnerId: string, segment: string, kind: LineKind, deal: CompiledDeal, compId: string, brandId: string | null, customerId: string | null) =>
+    const lineId = (
+      partnerId: string,
+      segment: string,
+      kind: LineKind,
+      deal: CompiledDeal,
+      compId: string,
+      brandId: string | null,
+      customerId: string | null,
+    ) =>
       `${periodId}|${partnerId}|${segment}|${kind}|${deal.dealId}@${deal.version}|${compId}|${brandId ?? '*'}|${customerId ?? '*'}`;
 
     const push = (l: CommissionLine) => {
@@ -828,7 +931,16 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
           let g = revGroups.get(gk);
           if (!g) {
-            g = { ...who, deal, comp: agg.rev, ngrByBrand: new Map(), ggr: 0n, deductions: new Map(), detail: [], lateDays: 0 };
+            g = {
+              ...who,
+              deal,
+              comp: agg.rev,
+              ngrByBrand: new Map(),
+              ggr: 0n,
+              deductions: new Map(),
+              detail: [],
+              lateDays: 0,
+            };
             revGroups.set(gk, g);
           }
           g.ngrByBrand.set(o.brandId, (g.ngrByBrand.get(o.brandId) ?? 0n) + res.ngr);
@@ -836,7 +948,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           for (const d of res.deductions) {
             const prev = g.deductions.get(d.kind);
             if (prev) prev.amount += d.amount;
-            else g.deductions.set(d.kind, { method: d.method, ...(d.base ? { base: d.base } : {}), ...(d.rate !== undefined ? { rate: d.rate } : {}), amount: d.amount });
+            else
+              g.deductions.set(d.kind, {
+                method: d.method,
+                ...(d.base ? { base: d.base } : {}),
+                ...(d.rate !== undefined ? { rate: d.rate } : {}),
+                amount: d.amount,
+              });
           }
           g.detail.push({
             brandId: o.brandId,
@@ -854,7 +972,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         if (agg.cpa) {
           const cpa = agg.cpa;
           const prog = cpaProgress.get(ck);
-          const progWager = prog && prog.currency === deal.currency ? decimalAtScale(parseDecimalOrThrow(prog.wagered), MONEY_SCALE) : 0n;
+          const progWager =
+            prog && prog.currency === deal.currency
+              ? decimalAtScale(parseDecimalOrThrow(prog.wagered), MONEY_SCALE)
+              : 0n;
           const ftd = ftdIn(owner, deal.currency);
           const wagered = progWager + agg.eWager;
           const bets = (prog?.bets ?? 0) + agg.bets;
@@ -886,20 +1007,43 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           );
           if (decision.kind === 'pay') {
             const amount = roundScaled(decision.amount, MONEY_SCALE, deal.digits, deal.rounding);
-            own(who, deal, cpa.id, 'cpa', o.brandId, o.customerId, amount, {
-              formula: `CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
-              inputs: {
-                country: o.country ?? '',
-                firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE),
-                wagered: exact(wagered, MONEY_SCALE),
-                bets: String(bets),
-                holdDays: String(cpa.holdDays),
+            own(
+              who,
+              deal,
+              cpa.id,
+              'cpa',
+              o.brandId,
+              o.customerId,
+              amount,
+              {
+                formula: `CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
+                inputs: {
+                  country: o.country ?? '',
+                  firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE),
+                  wagered: exact(wagered, MONEY_SCALE),
+                  bets: String(bets),
+                  holdDays: String(cpa.holdDays),
+                },
+                notes: decision.checks,
               },
-              notes: decision.checks,
-            }, dayString(endDay + cpa.holdDays));
-            newCpaPaid.set(ck, { brandId: o.brandId, customerId: o.customerId, partnerId: o.partnerId, componentId: cpa.id, periodId });
+              dayString(endDay + cpa.holdDays),
+            );
+            newCpaPaid.set(ck, {
+              brandId: o.brandId,
+              customerId: o.customerId,
+              partnerId: o.partnerId,
+              componentId: cpa.id,
+              periodId,
+            });
           } else if (decision.kind === 'pending') {
-            newProgress.set(ck, { brandId: o.brandId, customerId: o.customerId, currency: deal.currency, wagered: exact(wagered, MONEY_SCALE) || '0', bets, lots: '0' });
+            newProgress.set(ck, {
+              brandId: o.brandId,
+              customerId: o.customerId,
+              currency: deal.currency,
+              wagered: exact(wagered, MONEY_SCALE) || '0',
+              bets,
+              lots: '0',
+            });
           }
         }
       }
@@ -945,16 +1089,32 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           total += c.amount;
           lots += c.lots;
           trades += c.trades;
-          detail.push({ instrumentClass: cls, trades: String(c.trades), lots: exact(c.lots, LOT_SCALE) || '0', amount: exact(c.amount, TRADE_SCALE) || '0' });
+          detail.push({
+            instrumentClass: cls,
+            trades: String(c.trades),
+            lots: exact(c.lots, LOT_SCALE) || '0',
+            amount: exact(c.amount, TRADE_SCALE) || '0',
+          });
         }
         const notes: string[] = [];
-        if (agg.minHold) notes.push(`${agg.minHold} trade(s) closed within the minimum holding time earn nothing`);
-        if (agg.noRate) notes.push(`${agg.noRate} trade(s) in an instrument class or account type without a rate earn nothing`);
+        if (agg.minHold)
+          notes.push(`${agg.minHold} trade(s) closed within the minimum holding time earn nothing`);
+        if (agg.noRate)
+          notes.push(
+            `${agg.noRate} trade(s) in an instrument class or account type without a rate earn nothing`,
+          );
         if (agg.capped) notes.push(`${agg.capped} trade(s) capped at the per-trade cap`);
-        if (agg.coef) notes.push(`${agg.coef} trade(s) scaled by the credit coefficient (equity − credit) / equity`);
-        if (nettedLots) notes.push(`${exact(nettedLots, LOT_SCALE)} lots of opposite same-day volume per symbol netted (hedging)`);
+        if (agg.coef)
+          notes.push(`${agg.coef} trade(s) scaled by the credit coefficient (equity − credit) / equity`);
+        if (nettedLots)
+          notes.push(
+            `${exact(nettedLots, LOT_SCALE)} lots of opposite same-day volume per symbol netted (hedging)`,
+          );
         if (trades === 0 && agg.minHold + agg.noRate === 0) continue;
-        const inputs: Record<string, string> = { trades: String(trades), lots: exact(lots, LOT_SCALE) || '0' };
+        const inputs: Record<string, string> = {
+          trades: String(trades),
+          lots: exact(lots, LOT_SCALE) || '0',
+        };
         if (comp.kind === 'forex_markup_share') {
           const amount = roundScaled(total, TRADE_SCALE, deal.digits, deal.rounding);
           own(who, deal, comp.id, 'fx_markup_share', o.brandId, o.customerId, amount, {
@@ -967,7 +1127,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         }
         const m = comp.method;
         let formula: string;
-        if (m.kind === 'per_lot') formula = 'Σ per trade: lots × rate per lot of its instrument class and account type';
+        if (m.kind === 'per_lot')
+          formula = 'Σ per trade: lots × rate per lot of its instrument class and account type';
         else if (m.kind === 'points') formula = 'Σ per trade: lots × points × tick size × contract size';
         else if (m.kind === 'spread_share') formula = `Σ per trade: lots × spread per lot × ${pct(m.ppm)}`;
         else {
@@ -983,7 +1144,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             deal.jurisdictions.has('esma') ||
             owner.brand.jurisdictions.some((j) => j.toLowerCase() === 'cysec' || j.toLowerCase() === 'esma');
           if (blocked) {
-            issue(`clientblock\u0000${o.partnerId}\u0000${o.brandId}`, () => ({ kind: 'client_rebate_blocked', partnerId: o.partnerId, brandId: o.brandId, count: 1 }));
+            issue(`clientblock\u0000${o.partnerId}\u0000${o.brandId}`, () => ({
+              kind: 'client_rebate_blocked',
+              partnerId: o.partnerId,
+              brandId: o.brandId,
+              count: 1,
+            }));
             notes.push('client rebate not paid: CySEC/ESMA brand (no incentives to retail CFD clients)');
           } else {
             const client = roundDiv(total * comp.clientRebate, PPM_ONE, 'half_up');
@@ -1005,7 +1171,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               dealVersion: deal.version,
               componentId: comp.id,
               derivedFrom: null,
-              explanation: { formula: `rebate ${exact(total, TRADE_SCALE) || '0'} × ${pct(comp.clientRebate)} passed to the client = ${money(amount, deal.digits)}`, inputs: { rebate: exact(total, TRADE_SCALE) || '0', clientShare: pct(comp.clientRebate) } },
+              explanation: {
+                formula: `rebate ${exact(total, TRADE_SCALE) || '0'} × ${pct(comp.clientRebate)} passed to the client = ${money(amount, deal.digits)}`,
+                inputs: { rebate: exact(total, TRADE_SCALE) || '0', clientShare: pct(comp.clientRebate) },
+              },
             });
             notes.push(`${pct(comp.clientRebate)} of the rebate passed to the client`);
           }
@@ -1019,7 +1188,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             formula: `${formula}; split model: pool ${pool} × ${pct(shares[0]!)} = ${money(parts[0]!, deal.digits)}`,
             inputs: { ...inputs, pool, share: pct(shares[0]!) },
             detail,
-            notes: [...notes, 'split rounding telescopes so the shares never add up to more than the rounded pool'],
+            notes: [
+              ...notes,
+              'split rounding telescopes so the shares never add up to more than the rounded pool',
+            ],
           });
           for (let i = 1; i < chain.length; i++) {
             const anc = chain[i]!;
@@ -1051,7 +1223,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       if (owner.fxCpa) {
         const { deal, comp } = owner.fxCpa;
         const prog = cpaProgress.get(ck);
-        const lots = owner.fxCpa.lots + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
+        const lots =
+          owner.fxCpa.lots + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
         const ftd = ftdIn(owner, deal.currency);
         const decision = decideCpa(
           {
@@ -1081,15 +1254,43 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         );
         if (decision.kind === 'pay') {
           const amount = roundScaled(decision.amount, MONEY_SCALE, deal.digits, deal.rounding);
-          own(who, deal, comp.id, 'fx_cpa', o.brandId, o.customerId, amount, {
-            formula: `FX CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
-            inputs: { country: o.country ?? '', firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE), lots: exact(lots, LOT_SCALE) || '0', holdDays: String(comp.holdDays) },
-            notes: decision.checks,
-          }, dayString(endDay + comp.holdDays));
-          newCpaPaid.set(ck, { brandId: o.brandId, customerId: o.customerId, partnerId: o.partnerId, componentId: comp.id, periodId });
+          own(
+            who,
+            deal,
+            comp.id,
+            'fx_cpa',
+            o.brandId,
+            o.customerId,
+            amount,
+            {
+              formula: `FX CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
+              inputs: {
+                country: o.country ?? '',
+                firstDeposit: ftd === null ? '' : exact(ftd, MONEY_SCALE),
+                lots: exact(lots, LOT_SCALE) || '0',
+                holdDays: String(comp.holdDays),
+              },
+              notes: decision.checks,
+            },
+            dayString(endDay + comp.holdDays),
+          );
+          newCpaPaid.set(ck, {
+            brandId: o.brandId,
+            customerId: o.customerId,
+            partnerId: o.partnerId,
+            componentId: comp.id,
+            periodId,
+          });
         } else if (decision.kind === 'pending') {
           const prev = newProgress.get(ck);
-          newProgress.set(ck, { brandId: o.brandId, customerId: o.customerId, currency: deal.currency, wagered: prev?.wagered ?? '0', bets: prev?.bets ?? 0, lots: exact(lots, LOT_SCALE) || '0' });
+          newProgress.set(ck, {
+            brandId: o.brandId,
+            customerId: o.customerId,
+            currency: deal.currency,
+            wagered: prev?.wagered ?? '0',
+            bets: prev?.bets ?? 0,
+            lots: exact(lots, LOT_SCALE) || '0',
+          });
         }
       }
       // ---------- Prop ----------
@@ -1114,7 +1315,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           const amount = roundScaled(v, MONEY_SCALE + 6, deal.digits, deal.rounding);
           own(who, deal, agg.funded.id, 'prop_funded', o.brandId, o.customerId, amount, {
             formula: `funded payouts ${exact(agg.payout, MONEY_SCALE)} × ${pct(agg.funded.ppm)} = ${money(amount, deal.digits)}`,
-            inputs: { payouts: String(agg.payouts), payoutTotal: exact(agg.payout, MONEY_SCALE) || '0', rate: pct(agg.funded.ppm) },
+            inputs: {
+              payouts: String(agg.payouts),
+              payoutTotal: exact(agg.payout, MONEY_SCALE) || '0',
+              rate: pct(agg.funded.ppm),
+            },
           });
         }
       }
@@ -1127,7 +1332,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const deal = g.deal;
       const psKey = psKeyOf(g.partnerId, g.segment);
       const carried = newCarry.get(psKey) ?? new Map<string, bigint>();
-      const co = calculateCarryover(g.ngrByBrand, comp.carryover.enabled ? carried : new Map(), comp.carryover);
+      const co = calculateCarryover(
+        g.ngrByBrand,
+        comp.carryover.enabled ? carried : new Map(),
+        comp.carryover,
+      );
       const base = co.base;
       let ngrTotal = 0n;
       for (const v of g.ngrByBrand.values()) ngrTotal += v;
@@ -1143,14 +1352,25 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const t = comp.tiers!;
         const hist = history.get(`${psKey}\u0000${comp.id}`);
         let value: bigint;
-        if (t.basis === 'ngr') value = t.period === 'current' ? base : hist ? decimalAtScale(parseDecimalOrThrow(hist.ngr), NGR_SCALE) : 0n;
+        if (t.basis === 'ngr')
+          value =
+            t.period === 'current'
+              ? base
+              : hist
+                ? decimalAtScale(parseDecimalOrThrow(hist.ngr), NGR_SCALE)
+                : 0n;
         else value = BigInt(t.period === 'current' ? ndc : (hist?.ndc ?? 0));
         let res: ReturnType<typeof calculateTieredAmount>;
         if (t.basis === 'ngr' && t.period === 'current') res = calculateTieredAmount(t.bands, base, t.mode);
         else {
           const reached = findBand(t.bands, value);
           const r = t.bands[reached]!.rate;
-          res = { mode: 'retroactive', reached, amount: base > 0n ? base * r : 0n, parts: [{ band: reached, portion: base, amount: base > 0n ? base * r : 0n }] };
+          res = {
+            mode: 'retroactive',
+            reached,
+            amount: base > 0n ? base * r : 0n,
+            parts: [{ band: reached, portion: base, amount: base > 0n ? base * r : 0n }],
+          };
         }
         amount36 = res.amount;
         rateText = res.mode === 'retroactive' ? pct(t.bands[res.reached]!.rate) : 'incremental bands';
@@ -1161,7 +1381,15 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           reached: res.reached,
           bands: t.labels.map((b, i) => {
             const part = res.parts.find((p) => p.band === i);
-            return { ...b, ...(part ? { portion: exact(part.portion, NGR_SCALE) || '0', amount: exact(part.amount, NGR_SCALE + 6) || '0' } : {}) };
+            return {
+              ...b,
+              ...(part
+                ? {
+                    portion: exact(part.portion, NGR_SCALE) || '0',
+                    amount: exact(part.amount, NGR_SCALE + 6) || '0',
+                  }
+                : {}),
+            };
           }),
         };
       }
@@ -1171,11 +1399,15 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       if (comp.carryover.enabled) {
         for (const s of co.scopes) {
           if (s.carryIn !== 0n || s.carryOut !== 0n) {
-            notes.push(`carryover ${s.scope === '*' ? '(bundled)' : `brand ${s.scope}`}: NGR ${exact(s.ngr, NGR_SCALE) || '0'} + carried ${exact(s.carryIn, NGR_SCALE) || '0'} = ${exact(s.net, NGR_SCALE) || '0'}; carried forward ${exact(s.carryOut, NGR_SCALE) || '0'}`);
+            notes.push(
+              `carryover ${s.scope === '*' ? '(bundled)' : `brand ${s.scope}`}: NGR ${exact(s.ngr, NGR_SCALE) || '0'} + carried ${exact(s.carryIn, NGR_SCALE) || '0'} = ${exact(s.net, NGR_SCALE) || '0'}; carried forward ${exact(s.carryOut, NGR_SCALE) || '0'}`,
+            );
           }
         }
-      } else if (ngrTotal < 0n) notes.push('negative NGR earns nothing this period and is not carried over (carryover off)');
-      if (g.lateDays > 0) notes.push(`${g.lateDays} customer-day(s) after the revshare duration ended are excluded`);
+      } else if (ngrTotal < 0n)
+        notes.push('negative NGR earns nothing this period and is not carried over (carryover off)');
+      if (g.lateDays > 0)
+        notes.push(`${g.lateDays} customer-day(s) after the revshare duration ended are excluded`);
       own(g, deal, comp.id, 'revshare', brandsIn.length === 1 ? brandsIn[0]! : null, null, amount, {
         formula: `commissionable NGR ${exact(base, NGR_SCALE) || '0'} × ${rateText} = ${exact(amount36, NGR_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
         inputs: {
@@ -1228,7 +1460,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const t = comp.tiers!;
         const hist = history.get(`${psKey}\u0000${comp.id}`);
         let value: bigint;
-        if (t.basis === 'sales') value = t.period === 'current' ? g.sales : hist ? decimalAtScale(parseDecimalOrThrow(hist.sales), MONEY_SCALE) : 0n;
+        if (t.basis === 'sales')
+          value =
+            t.period === 'current'
+              ? g.sales
+              : hist
+                ? decimalAtScale(parseDecimalOrThrow(hist.sales), MONEY_SCALE)
+                : 0n;
         else value = BigInt(t.period === 'current' ? g.conversions : (hist?.conversions ?? 0));
         const reached = findBand(t.bands, value);
         rate = t.bands[reached]!.rate;
@@ -1258,14 +1496,27 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const sorted = [...agg.purchases].sort((a, b) => a.day - b.day || cmp(a.id, b.id));
         for (const p of sorted) {
           if (comp.firstOnly && p.kind !== 'first') {
-            detail.push({ purchaseId: p.id, date: dayString(p.day), kind: p.kind, base: exact(p.base, MONEY_SCALE) || '0', commission: '0', note: 'first purchase only' });
+            detail.push({
+              purchaseId: p.id,
+              date: dayString(p.day),
+              kind: p.kind,
+              base: exact(p.base, MONEY_SCALE) || '0',
+              commission: '0',
+              note: 'first purchase only',
+            });
             continue;
           }
           const c = p.base * rate; // MONEY_SCALE + 6
           total += c;
           const hold = p.day + comp.refundWindowDays;
           if (hold > holdUntil) holdUntil = hold;
-          detail.push({ purchaseId: p.id, date: dayString(p.day), kind: p.kind, base: exact(p.base, MONEY_SCALE) || '0', commission: exact(c, MONEY_SCALE + 6) || '0' });
+          detail.push({
+            purchaseId: p.id,
+            date: dayString(p.day),
+            kind: p.kind,
+            base: exact(p.base, MONEY_SCALE) || '0',
+            commission: exact(c, MONEY_SCALE + 6) || '0',
+          });
           const entry = {
             purchaseId: p.id,
             brandId: o.brandId,
@@ -1289,18 +1540,46 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         }
         if (holdUntil < 0) continue;
         const amount = roundScaled(total, MONEY_SCALE + 6, deal.digits, deal.rounding);
-        own({ partnerId: o.partnerId, segment: o.segment }, deal, comp.id, 'prop_commission', o.brandId, o.customerId, amount, {
-          formula: `Σ ${comp.base === 'list_price' ? 'list price' : 'amount paid'} × ${pct(rate)} = ${exact(total, MONEY_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
-          inputs: { rate: pct(rate), purchases: String(sorted.length), refundWindowDays: String(comp.refundWindowDays) },
-          ...(tier ? { tier } : {}),
-          detail,
-        }, dayString(holdUntil));
+        own(
+          { partnerId: o.partnerId, segment: o.segment },
+          deal,
+          comp.id,
+          'prop_commission',
+          o.brandId,
+          o.customerId,
+          amount,
+          {
+            formula: `Σ ${comp.base === 'list_price' ? 'list price' : 'amount paid'} × ${pct(rate)} = ${exact(total, MONEY_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
+            inputs: {
+              rate: pct(rate),
+              purchases: String(sorted.length),
+              refundWindowDays: String(comp.refundWindowDays),
+            },
+            ...(tier ? { tier } : {}),
+            detail,
+          },
+          dayString(holdUntil),
+        );
       }
     }
 
     // ---------- refunds and chargebacks ----------
-    const reversalGroups = new Map<string, { e: CarriedState['propCommissions'][number]; kind: 'prop_void' | 'prop_clawback'; total: bigint; detail: Record<string, string>[] }>();
-    const sortedRefunds = [...refunds].sort((a, b) => cmp(a.date, b.date) || cmp(a.purchaseId, b.purchaseId) || cmp(a.reason, b.reason) || (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0));
+    const reversalGroups = new Map<
+      string,
+      {
+        e: CarriedState['propCommissions'][number];
+        kind: 'prop_void' | 'prop_clawback';
+        total: bigint;
+        detail: Record<string, string>[];
+      }
+    >();
+    const sortedRefunds = [...refunds].sort(
+      (a, b) =>
+        cmp(a.date, b.date) ||
+        cmp(a.purchaseId, b.purchaseId) ||
+        cmp(a.reason, b.reason) ||
+        (a.amount < b.amount ? -1 : a.amount > b.amount ? 1 : 0),
+    );
     for (const r of sortedRefunds) {
       const e = newProp.get(r.purchaseId);
       if (!e) {
@@ -1316,7 +1595,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         issues.set(`purchase\u0000${r.purchaseId}`, { kind: 'unknown_purchase', purchaseId: r.purchaseId });
         continue;
       }
-      const refunded = r.amount >= paid ? paid : r.amount;
+      let refunded = paid;
+      if (r.amount < paid) refunded = r.amount;
       let rev = refunded === paid ? commission : roundDiv(commission * refunded, paid, 'half_up');
       if (rev > commission - reversed) rev = commission - reversed;
       if (rev <= 0n) continue;
@@ -1330,7 +1610,15 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         reversalGroups.set(key, grp);
       }
       grp.total += rev;
-      grp.detail.push({ purchaseId: r.purchaseId, date: r.date, reason: r.reason, refunded: formatScaledTrim(refunded, minorDigits(e.currency)), paid: e.base, commission: e.commission, reversed: exact(rev, MONEY_SCALE + 6) || '0' });
+      grp.detail.push({
+        purchaseId: r.purchaseId,
+        date: r.date,
+        reason: r.reason,
+        refunded: formatScaledTrim(refunded, minorDigits(e.currency)),
+        paid: e.base,
+        commission: e.commission,
+        reversed: exact(rev, MONEY_SCALE + 6) || '0',
+      });
     }
     for (const key of [...reversalGroups.keys()].sort()) {
       const grp = reversalGroups.get(key)!;
@@ -1358,7 +1646,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         derivedFrom: null,
         explanation: {
           formula: `−(commission × refunded / paid), summed = −${exact(grp.total, MONEY_SCALE + 6)} → ${money(amount, digits)}`,
-          inputs: { policy: e.onRefund, reason: grp.kind === 'prop_void' ? 'refund inside the refund window: pending commission voided' : 'refund after the window: commission clawed back' },
+          inputs: {
+            policy: e.onRefund,
+            reason:
+              grp.kind === 'prop_void'
+                ? 'refund inside the refund window: pending commission voided'
+                : 'refund after the window: commission clawed back',
+          },
           detail: grp.detail,
         },
       });
@@ -1370,7 +1664,9 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const d = dealAt(list, lastDay);
       if (d) feeDeals.add(d);
     }
-    for (const deal of [...feeDeals].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.dealId, b.dealId) || a.version - b.version)) {
+    for (const deal of [...feeDeals].sort(
+      (a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.dealId, b.dealId) || a.version - b.version,
+    )) {
       for (const comp of deal.components) {
         if (comp.kind !== 'fixed_fee') continue;
         const segment = (comp.segments ? [...comp.segments][0] : deal.source.terms.segments[0])!;
@@ -1382,15 +1678,32 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         });
       }
     }
-    const delivGroups = new Map<string, { deal: CompiledDeal; comp: Comp<'deliverable_fee'>; partnerId: string; segment: Segment; items: DeliverableRow[] }>();
+    const delivGroups = new Map<
+      string,
+      {
+        deal: CompiledDeal;
+        comp: Comp<'deliverable_fee'>;
+        partnerId: string;
+        segment: Segment;
+        items: DeliverableRow[];
+      }
+    >();
     for (const d of deliverables) {
       const deal = dealAt(dealsByPs.get(psKeyOf(d.partnerId, d.segment)), dayNumber(d.date));
       const comp = deal?.components.find(
         (c): c is Comp<'deliverable_fee'> =>
-          c.kind === 'deliverable_fee' && (!c.segments || c.segments.has(d.segment)) && (!c.types || c.types.has(d.deliverableType)),
+          c.kind === 'deliverable_fee' &&
+          (!c.segments || c.segments.has(d.segment)) &&
+          (!c.types || c.types.has(d.deliverableType)),
       );
       if (!deal || !comp) {
-        issue(`nocomp\u0000${psKeyOf(d.partnerId, d.segment)}\u0000deliverable`, () => ({ kind: 'no_component', partnerId: d.partnerId, segment: d.segment, revenue: 'deliverable', count: 1 }));
+        issue(`nocomp\u0000${psKeyOf(d.partnerId, d.segment)}\u0000deliverable`, () => ({
+          kind: 'no_component',
+          partnerId: d.partnerId,
+          segment: d.segment,
+          revenue: 'deliverable',
+          count: 1,
+        }));
         continue;
       }
       const key = `${psKeyOf(d.partnerId, d.segment)}\u0000${deal.dealId}@${deal.version}\u0000${comp.id}`;
@@ -1409,7 +1722,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       own(g, g.deal, g.comp.id, 'deliverable_fee', null, null, amount, {
         formula: `${g.items.length} deliverable(s) × ${money(unit, g.deal.digits)} = ${money(amount, g.deal.digits)}`,
         inputs: { count: String(g.items.length), fee: money(unit, g.deal.digits) },
-        detail: g.items.map((d) => ({ deliverableId: d.deliverableId, type: d.deliverableType, date: d.date })),
+        detail: g.items.map((d) => ({
+          deliverableId: d.deliverableId,
+          type: d.deliverableType,
+          date: d.date,
+        })),
       });
     }
 
@@ -1417,7 +1734,9 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     applyCaps();
 
     // ---------- hierarchy: forex lot overrides and sub-partner overrides ----------
-    const childLines = lines.filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind)).sort((a, b) => cmp(a.lineId, b.lineId));
+    const childLines = lines
+      .filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind))
+      .sort((a, b) => cmp(a.lineId, b.lineId));
     for (const child of childLines) {
       const chain = ancestors(child.partnerId, child.segment);
       const lots = lotsOfLine.get(child);
@@ -1433,10 +1752,17 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             if (perLot === null || perLot === undefined) continue;
             const v = lots * perLot;
             const amount = roundScaled(v, TRADE_SCALE, deal.digits, deal.rounding);
-            push(derived(child, anc, deal, comp.id, 'fx_lot_override', amount, {
-              formula: `${exact(lots, LOT_SCALE) || '0'} lots × ${exact(perLot, 30)} per lot (depth ${depth}) = ${money(amount, deal.digits)}`,
-              inputs: { lots: exact(lots, LOT_SCALE) || '0', perLot: exact(perLot, 30), depth: String(depth), childLine: child.lineId },
-            }));
+            push(
+              derived(child, anc, deal, comp.id, 'fx_lot_override', amount, {
+                formula: `${exact(lots, LOT_SCALE) || '0'} lots × ${exact(perLot, 30)} per lot (depth ${depth}) = ${money(amount, deal.digits)}`,
+                inputs: {
+                  lots: exact(lots, LOT_SCALE) || '0',
+                  perLot: exact(perLot, 30),
+                  depth: String(depth),
+                  childLine: child.lineId,
+                },
+              }),
+            );
           } else if (comp.kind === 'sub_partner_override') {
             const rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
             if (rate === null || rate === undefined) continue;
@@ -1445,18 +1771,37 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             if (child.currency !== deal.currency) {
               const r = fx.lookup(child.currency, deal.currency, dayString(lastDay));
               if (r.kind === 'missing') {
-                issue(`fx\u0000${child.currency}\u0000${deal.currency}\u0000${dayString(lastDay)}`, () => ({ kind: 'missing_fx', from: child.currency, to: deal.currency, date: dayString(lastDay), count: 1 }));
+                issue(`fx\u0000${child.currency}\u0000${deal.currency}\u0000${dayString(lastDay)}`, () => ({
+                  kind: 'missing_fx',
+                  from: child.currency,
+                  to: deal.currency,
+                  date: dayString(lastDay),
+                  count: 1,
+                }));
                 continue;
               }
-              base = convertMoney({ amount: child.amount, currency: child.currency }, r.rate, deal.currency, deal.rounding).amount;
+              base = convertMoney(
+                { amount: child.amount, currency: child.currency },
+                r.rate,
+                deal.currency,
+                deal.rounding,
+              ).amount;
               baseNote = ` (${money(child.amount, minorDigits(child.currency))} ${child.currency} at ${formatRate(r.rate)})`;
             }
             const amount = roundDiv(base * rate, PPM_ONE, deal.rounding);
-            push(derived(child, anc, deal, comp.id, 'sub_override', amount, {
-              formula: `sub-partner earnings ${money(base, deal.digits)}${baseNote} × ${pct(rate)} (depth ${depth}) = ${money(amount, deal.digits)}`,
-              inputs: { childAmount: money(child.amount, minorDigits(child.currency)), childCurrency: child.currency, rate: pct(rate), depth: String(depth), childLine: child.lineId },
-              notes: ['paid on top: the sub-partner\u2019s line is not reduced'],
-            }));
+            push(
+              derived(child, anc, deal, comp.id, 'sub_override', amount, {
+                formula: `sub-partner earnings ${money(base, deal.digits)}${baseNote} × ${pct(rate)} (depth ${depth}) = ${money(amount, deal.digits)}`,
+                inputs: {
+                  childAmount: money(child.amount, minorDigits(child.currency)),
+                  childCurrency: child.currency,
+                  rate: pct(rate),
+                  depth: String(depth),
+                  childLine: child.lineId,
+                },
+                notes: ['paid on top: the sub-partner\u2019s line is not reduced'],
+              }),
+            );
           }
         }
       });
@@ -1465,7 +1810,9 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     // ---------- overlaps ----------
     const overlaps: Overlap[] = [];
     const claimed = new Map<string, Owner>();
-    for (const byCustomer of owners.values()) for (const owner of byCustomer.values()) if (owner.o.otherClaims?.length) claimed.set(`${owner.o.brandId}\u0000${owner.o.customerId}`, owner);
+    for (const byCustomer of owners.values())
+      for (const owner of byCustomer.values())
+        if (owner.o.otherClaims?.length) claimed.set(`${owner.o.brandId}\u0000${owner.o.customerId}`, owner);
     if (claimed.size > 0) {
       const sums = new Map<string, Map<string, bigint>>();
       for (const l of lines) {
@@ -1482,14 +1829,18 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       }
       for (const key of [...claimed.keys()].sort()) {
         const owner = claimed.get(key)!;
-        const claimants = [...(owner.o.otherClaims ?? [])].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment));
+        const claimants = [...(owner.o.otherClaims ?? [])].sort(
+          (a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment),
+        );
         const m = sums.get(key) ?? new Map<string, bigint>();
         overlaps.push({
           brandId: owner.o.brandId,
           customerId: owner.o.customerId,
           owner: { partnerId: owner.o.partnerId, segment: owner.o.segment },
           claimants,
-          wouldHaveCost: [...m.keys()].sort().map((currency) => ({ currency, amount: m.get(currency)! * BigInt(claimants.length) })),
+          wouldHaveCost: [...m.keys()]
+            .sort()
+            .map((currency) => ({ currency, amount: m.get(currency)! * BigInt(claimants.length) })),
         });
       }
     }
@@ -1502,15 +1853,24 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     for (const key of [...volKeys].sort()) {
       const [partnerId, segment] = key.split('\u0000') as [string, Segment];
       const merged = new Map<number, bigint>();
-      for (const [d, v] of volumeIn.get(key) ?? []) if (d >= keepFrom && (d < startDay || d >= endDay)) merged.set(d, v);
+      for (const [d, v] of volumeIn.get(key) ?? [])
+        if (d >= keepFrom && (d < startDay || d >= endDay)) merged.set(d, v);
       for (const [d, v] of psVolume.get(key) ?? []) if (d >= keepFrom) merged.set(d, v);
-      for (const d of [...merged.keys()].sort((a, b) => a - b)) volumeOut.push({ partnerId, segment, date: dayString(d), lots: exact(merged.get(d)!, LOT_SCALE) || '0' });
+      for (const d of [...merged.keys()].sort((a, b) => a - b))
+        volumeOut.push({
+          partnerId,
+          segment,
+          date: dayString(d),
+          lots: exact(merged.get(d)!, LOT_SCALE) || '0',
+        });
     }
     const carryOut: CarriedState['carryover'][number][] = [];
     for (const key of [...newCarry.keys()].sort()) {
       const [partnerId, segment] = key.split('\u0000') as [string, Segment];
       const deal = dealAt(dealsByPs.get(key), lastDay) ?? dealsByPs.get(key)?.[0];
-      const prevCurrency = ctx.carried?.carryover.find((c) => c.partnerId === partnerId && c.segment === segment)?.currency;
+      const prevCurrency = ctx.carried?.carryover.find(
+        (c) => c.partnerId === partnerId && c.segment === segment,
+      )?.currency;
       const currency = deal?.currency ?? prevCurrency ?? 'EUR';
       const m = newCarry.get(key)!;
       for (const scope of [...m.keys()].sort()) {
@@ -1518,21 +1878,39 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         if (v !== 0n) carryOut.push({ partnerId, segment, scope, currency, amount: exact(v, NGR_SCALE) });
       }
     }
-    const propOut = [...newProp.values()].filter((e) => dayNumber(e.reverseUntil) >= endDay).sort((a, b) => cmp(a.purchaseId, b.purchaseId));
-    for (const [ck, p] of cpaProgress) if (!newProgress.has(ck) && !newCpaPaid.has(ck) && !seenOwner.has(owners.get(p.brandId)?.get(p.customerId) as Owner)) newProgress.set(ck, p);
+    const propOut = [...newProp.values()]
+      .filter((e) => dayNumber(e.reverseUntil) >= endDay)
+      .sort((a, b) => cmp(a.purchaseId, b.purchaseId));
+    for (const [ck, p] of cpaProgress)
+      if (
+        !newProgress.has(ck) &&
+        !newCpaPaid.has(ck) &&
+        !seenOwner.has(owners.get(p.brandId)?.get(p.customerId) as Owner)
+      )
+        newProgress.set(ck, p);
     const state: CarriedState = {
       schemaVersion: 1,
       periodId,
       carryover: carryOut,
-      tierHistory: [...newHistory.values()].sort((a, b) => cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment) || cmp(a.componentId, b.componentId)),
-      cpaPaid: [...newCpaPaid.values()].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId)),
-      cpaProgress: [...newProgress.values()].sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId)),
+      tierHistory: [...newHistory.values()].sort(
+        (a, b) =>
+          cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment) || cmp(a.componentId, b.componentId),
+      ),
+      cpaPaid: [...newCpaPaid.values()].sort(
+        (a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId),
+      ),
+      cpaProgress: [...newProgress.values()].sort(
+        (a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId),
+      ),
       rollingVolume: volumeOut,
       propCommissions: propOut,
     };
 
     lines.sort((a, b) => cmp(a.lineId, b.lineId));
-    const totalsMap = new Map<string, { partnerId: string; segment: Segment; currency: string; amount: bigint; lines: number }>();
+    const totalsMap = new Map<
+      string,
+      { partnerId: string; segment: Segment; currency: string; amount: bigint; lines: number }
+    >();
     for (const l of lines) {
       if (l.payee !== 'partner') continue;
       const key = `${l.partnerId}\u0000${l.segment}\u0000${l.currency}`;
@@ -1546,10 +1924,26 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     const totals: Totals[] = [...totalsMap.keys()].sort().map((k) => totalsMap.get(k)!);
     const issueList = [...issues.keys()].sort().map((k) => issues.get(k)!);
-    return { period: ctx.period, lines, totals, overlaps, issues: issueList, state, stats: { rows, paidRows } };
+    return {
+      period: ctx.period,
+      lines,
+      totals,
+      overlaps,
+      issues: issueList,
+      state,
+      stats: { rows, paidRows },
+    };
 
     // ----- helpers of finish -----
-    function derived(child: CommissionLine, anc: { partnerId: string; segment: Segment }, deal: CompiledDeal, compId: string, kind: LineKind, amount: bigint, explanation: Explanation): CommissionLine {
+    function derived(
+      child: CommissionLine,
+      anc: { partnerId: string; segment: Segment },
+      deal: CompiledDeal,
+      compId: string,
+      kind: LineKind,
+      amount: bigint,
+      explanation: Explanation,
+    ): CommissionLine {
       return {
         lineId: `${child.lineId}>${anc.partnerId}|${anc.segment}|${kind}`,
         periodId,
@@ -1575,7 +1969,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       for (const l of lines) {
         if (l.payee !== 'partner' || !CAPPED.has(l.kind)) continue;
         const deal = findDeal(l.partnerId, l.segment, l.dealId, l.dealVersion);
-        if (!deal || (deal.capPerCustomer === null && deal.capPerPeriod === null) || deal.partnerId !== l.partnerId) continue;
+        if (
+          !deal ||
+          (deal.capPerCustomer === null && deal.capPerPeriod === null) ||
+          deal.partnerId !== l.partnerId
+        )
+          continue;
         const key = `${l.partnerId}\u0000${l.segment}\u0000${l.dealId}@${l.dealVersion}`;
         let g = byDeal.get(key);
         if (!g) {
@@ -1621,7 +2020,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             const adj = cap - total;
             own(who, deal, 'caps.perPeriod', 'cap_adjustment', null, null, adj, {
               formula: `period earnings ${money(total, deal.digits)} capped at ${money(cap, deal.digits)}: ${money(adj, deal.digits)}`,
-              inputs: { earned: money(total, deal.digits), cap: money(cap, deal.digits), lines: String(group.length) },
+              inputs: {
+                earned: money(total, deal.digits),
+                cap: money(cap, deal.digits),
+                lines: String(group.length),
+              },
               notes: ['fixed fees and hierarchy overrides are outside the cap'],
             });
           }
@@ -1630,7 +2033,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
   }
 
-  function findDeal(partnerId: string, segment: string, dealId: string, version: number): CompiledDeal | undefined {
+  function findDeal(
+    partnerId: string,
+    segment: string,
+    dealId: string,
+    version: number,
+  ): CompiledDeal | undefined {
     const list = dealsByPs.get(psKeyOf(partnerId, segment));
     return list?.find((d) => d.dealId === dealId && d.version === version);
   }
@@ -1665,7 +2073,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     for (const list of dealsByPs.values()) {
       for (const d of list) {
         for (const c of d.components) {
-          if (c.kind === 'forex_rebate' && c.method.kind === 'volume_tiers' && c.method.windowDays > max) max = c.method.windowDays;
+          if (c.kind === 'forex_rebate' && c.method.kind === 'volume_tiers' && c.method.windowDays > max)
+            max = c.method.windowDays;
         }
       }
     }
@@ -1688,7 +2097,17 @@ const OVERRIDE_BASE = new Set<LineKind>([
 ]);
 
 /** Line kinds counted against a deal's caps. */
-const CAPPED = new Set<LineKind>(['revshare', 'cpa', 'fx_rebate', 'fx_markup_share', 'fx_cpa', 'prop_commission', 'prop_void', 'prop_clawback', 'prop_funded']);
+const CAPPED = new Set<LineKind>([
+  'revshare',
+  'cpa',
+  'fx_rebate',
+  'fx_markup_share',
+  'fx_cpa',
+  'prop_commission',
+  'prop_void',
+  'prop_clawback',
+  'prop_funded',
+]);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -50,7 +50,8 @@ export interface CpaRules {
  */
 export function decideCpa(rules: CpaRules, f: CpaFacts): CpaDecision {
   if (f.alreadyPaid) return { kind: 'skip', reason: 'already_paid' };
-  if (rules.exclude.has('self_excluded') && f.flags.selfExcluded) return { kind: 'skip', reason: 'self_excluded' };
+  if (rules.exclude.has('self_excluded') && f.flags.selfExcluded)
+    return { kind: 'skip', reason: 'self_excluded' };
   if (rules.exclude.has('duplicate') && f.flags.duplicate) return { kind: 'skip', reason: 'duplicate' };
   if (rules.exclude.has('fraud') && f.flags.fraud) return { kind: 'skip', reason: 'fraud' };
   const checks: string[] = [];
@@ -58,8 +59,11 @@ export function decideCpa(rules: CpaRules, f: CpaFacts): CpaDecision {
     return { kind: 'pending', missing: ['first_deposit'] };
   }
   if (rules.depositWithinDays !== null) {
-    if (f.firstDepositDay - f.registeredDay > rules.depositWithinDays) return { kind: 'skip', reason: 'deposit_too_late' };
-    checks.push(`first deposit ${f.firstDepositDay - f.registeredDay} days after registration ≤ ${rules.depositWithinDays}`);
+    if (f.firstDepositDay - f.registeredDay > rules.depositWithinDays)
+      return { kind: 'skip', reason: 'deposit_too_late' };
+    checks.push(
+      `first deposit ${f.firstDepositDay - f.registeredDay} days after registration ≤ ${rules.depositWithinDays}`,
+    );
   }
   if (rules.minFirstDeposit !== null) {
     if (f.firstDeposit < rules.minFirstDeposit) return { kind: 'skip', reason: 'deposit_too_small' };
@@ -67,7 +71,10 @@ export function decideCpa(rules: CpaRules, f: CpaFacts): CpaDecision {
   }
   const missing: string[] = [];
   if (rules.minWagering !== null && f.wagered < rules.minWagering) missing.push('wagering');
-  if (rules.minWageringMultiple !== null && f.wagered * 1_000_000n < f.firstDeposit * rules.minWageringMultiple) {
+  if (
+    rules.minWageringMultiple !== null &&
+    f.wagered * 1_000_000n < f.firstDeposit * rules.minWageringMultiple
+  ) {
     missing.push('wagering_multiple');
   }
   if (rules.minBets !== null && f.bets < rules.minBets) missing.push('bets');
@@ -84,5 +91,10 @@ export function decideCpa(rules: CpaRules, f: CpaFacts): CpaDecision {
   if (rules.minBets !== null) checks.push(`bets ${f.bets} ≥ ${rules.minBets}`);
   if (rules.minLots !== null) checks.push('lots ≥ minimum');
   const byCountry = f.country === null ? undefined : rules.amounts.byCountry.get(f.country);
-  return { kind: 'pay', amount: byCountry ?? rules.amounts.default, country: byCountry === undefined ? null : f.country, checks };
+  return {
+    kind: 'pay',
+    amount: byCountry ?? rules.amounts.default,
+    country: byCountry === undefined ? null : f.country,
+    checks,
+  };
 }

@@ -28,15 +28,33 @@ export const BRANDS: BrandInfo[] = [
 ];
 
 /** Validates terms (throwing on errors, so a broken fixture fails loudly) and wraps them in a version. */
-export function deal(partnerId: string, terms: Omit<DealTerms, 'schemaVersion' | 'name'> & { name?: string }, opts: Partial<DealVersion> = {}): DealVersion {
+export function deal(
+  partnerId: string,
+  terms: Omit<DealTerms, 'schemaVersion' | 'name'> & { name?: string },
+  opts: Partial<DealVersion> = {},
+): DealVersion {
   const full = { schemaVersion: 1, name: terms.name ?? `deal of ${partnerId}`, ...terms };
   const r = validateDealTerms(full);
   if (!r.ok) throw new Error(`fixture deal invalid: ${JSON.stringify(r.errors)}`);
-  return { dealId: opts.dealId ?? `d-${partnerId}`, version: opts.version ?? 1, partnerId, effectiveFrom: opts.effectiveFrom ?? '2024-01-01', effectiveTo: opts.effectiveTo ?? null, terms: r.terms };
+  return {
+    dealId: opts.dealId ?? `d-${partnerId}`,
+    version: opts.version ?? 1,
+    partnerId,
+    effectiveFrom: opts.effectiveFrom ?? '2024-01-01',
+    effectiveTo: opts.effectiveTo ?? null,
+    terms: r.terms,
+  };
 }
 
 export function owner(customerId: string, partnerId: string, extra: Partial<Ownership> = {}): Ownership {
-  return { brandId: 'casino', customerId, partnerId, segment: 'affiliate', registeredAt: '2024-12-01', ...extra };
+  return {
+    brandId: 'casino',
+    customerId,
+    partnerId,
+    segment: 'affiliate',
+    registeredAt: '2024-12-01',
+    ...extra,
+  };
 }
 
 export interface RunInput {
@@ -73,11 +91,28 @@ export function eur(major: string): bigint {
   return neg ? -v : v;
 }
 
-export function igDay(customerId: string, date: string, fields: Partial<Omit<Extract<ActivityRow, { type: 'igaming_day' }>, 'type'>> = {}): ActivityRow {
-  return { type: 'igaming_day', brandId: 'casino', customerId, date, currency: 'EUR', stakes: 0n, wins: 0n, ...fields };
+export function igDay(
+  customerId: string,
+  date: string,
+  fields: Partial<Omit<Extract<ActivityRow, { type: 'igaming_day' }>, 'type'>> = {},
+): ActivityRow {
+  return {
+    type: 'igaming_day',
+    brandId: 'casino',
+    customerId,
+    date,
+    currency: 'EUR',
+    stakes: 0n,
+    wins: 0n,
+    ...fields,
+  };
 }
 
-export function trade(customerId: string, lots: string, extra: Partial<Extract<ActivityRow, { type: 'trade' }>> = {}): ActivityRow {
+export function trade(
+  customerId: string,
+  lots: string,
+  extra: Partial<Extract<ActivityRow, { type: 'trade' }>> = {},
+): ActivityRow {
   const closedAt = Date.UTC(2025, 0, 10, 12);
   return {
     type: 'trade',

@@ -8,7 +8,14 @@ import Type from 'typebox';
  */
 
 export const SEGMENTS = ['affiliate', 'ib', 'ambassador', 'influencer', 'integrator', 'reseller'] as const;
-export const Segment = Type.Union(SEGMENTS.map((s) => Type.Literal(s)));
+export const Segment = Type.Union([
+  Type.Literal('affiliate'),
+  Type.Literal('ib'),
+  Type.Literal('ambassador'),
+  Type.Literal('influencer'),
+  Type.Literal('integrator'),
+  Type.Literal('reseller'),
+]);
 export type Segment = (typeof SEGMENTS)[number];
 
 const Id = Type.String({
@@ -51,7 +58,11 @@ export const CountryAmounts = obj({
 });
 
 export const EXCLUSIONS = ['self_excluded', 'duplicate', 'fraud'] as const;
-const Exclusion = Type.Union(EXCLUSIONS.map((e) => Type.Literal(e)));
+const Exclusion = Type.Union([
+  Type.Literal('self_excluded'),
+  Type.Literal('duplicate'),
+  Type.Literal('fraud'),
+]);
 
 // ---------- iGaming ----------
 
@@ -64,7 +75,14 @@ export const DEDUCTION_KINDS = [
   'admin_fee',
 ] as const;
 export type DeductionKind = (typeof DEDUCTION_KINDS)[number];
-const DeductionKindT = Type.Union(DEDUCTION_KINDS.map((k) => Type.Literal(k)));
+const DeductionKindT = Type.Union([
+  Type.Literal('bonuses'),
+  Type.Literal('jackpot_contributions'),
+  Type.Literal('gaming_tax'),
+  Type.Literal('payment_fees'),
+  Type.Literal('chargebacks'),
+  Type.Literal('admin_fee'),
+]);
 
 export const Deduction = Type.Union([
   obj({ kind: DeductionKindT, method: Type.Literal('reported') }),

@@ -167,7 +167,9 @@ function checkSemantics(terms: DealTerms, options: ValidateDealOptions, errors: 
         checkPercent(c.rate, `${at}/rate`, errors);
         if (c.tiers) {
           checkBands(c.tiers.bands, `${at}/tiers/bands`, errors);
-          c.tiers.bands.forEach((b, j) => checkPercent(b.rate, `${at}/tiers/bands/${j}/rate`, errors));
+          c.tiers.bands.forEach((b, j) => {
+            checkPercent(b.rate, `${at}/tiers/bands/${j}/rate`, errors);
+          });
           if (c.tiers.basis === 'ndc' && c.tiers.mode === 'incremental') {
             errors.push({
               path: `${at}/tiers/mode`,
@@ -263,7 +265,9 @@ function checkSemantics(terms: DealTerms, options: ValidateDealOptions, errors: 
         checkPercent(c.rate, `${at}/rate`, errors);
         if (c.tiers) {
           checkBands(c.tiers.bands, `${at}/tiers/bands`, errors);
-          c.tiers.bands.forEach((b, j) => checkPercent(b.rate, `${at}/tiers/bands/${j}/rate`, errors));
+          c.tiers.bands.forEach((b, j) => {
+            checkPercent(b.rate, `${at}/tiers/bands/${j}/rate`, errors);
+          });
         }
         if (c.clawbackHorizonDays !== undefined && c.clawbackHorizonDays < c.refundWindowDays) {
           errors.push({ path: `${at}/clawbackHorizonDays`, message: 'must be at least refundWindowDays' });
@@ -273,7 +277,9 @@ function checkSemantics(terms: DealTerms, options: ValidateDealOptions, errors: 
         checkPercent(c.percent, `${at}/percent`, errors);
         break;
       case 'sub_partner_override':
-        c.ratesByDepth.forEach((r, j) => checkPercent(r, `${at}/ratesByDepth/${j}`, errors));
+        c.ratesByDepth.forEach((r, j) => {
+          checkPercent(r, `${at}/ratesByDepth/${j}`, errors);
+        });
         checkPercent(c.beyond, `${at}/beyond`, errors);
         break;
       case 'fixed_fee':
