@@ -129,6 +129,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Until the web console lands (issue 7), the root points people at the API documentation.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
 
   await app.register(
     async (api) => {

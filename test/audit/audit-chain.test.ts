@@ -44,7 +44,12 @@ describe(`the audit trail [${ENGINE}]`, () => {
     const items = res.json().items;
     expect(items).toHaveLength(5);
     const first = items[items.length - 1];
-    expect(first).toMatchObject({ actorType: 'user', actorId: admin.userId, action: 'brand.created', entityType: 'brand' });
+    expect(first).toMatchObject({
+      actorType: 'user',
+      actorId: admin.userId,
+      action: 'brand.created',
+      entityType: 'brand',
+    });
     expect(first.diff.after).toMatchObject({ code: 'chain-0', currency: 'EUR' });
     expect(first.requestId).toBeTruthy();
     expect(first.ip).toBe('127.0.0.1');
@@ -52,7 +57,11 @@ describe(`the audit trail [${ENGINE}]`, () => {
   });
 
   it('masks secrets in diffs (a login never shows its password hash)', async () => {
-    const rows = await t.services.db.selectFrom('audit_log').select('diff').where('action', '=', 'user.created').execute();
+    const rows = await t.services.db
+      .selectFrom('audit_log')
+      .select('diff')
+      .where('action', '=', 'user.created')
+      .execute();
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(JSON.stringify(r.diff)).not.toMatch(/argon2/);
   });
@@ -61,14 +70,31 @@ describe(`the audit trail [${ENGINE}]`, () => {
     const now = new Date();
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        t.services.db.transaction().execute((trx) => appendAudit(trx, { type: 'system', id: 'test' }, { action: 'test.concurrent', entityType: 'test', entityId: String(i) }, now)),
+        t.services.db
+          .transaction()
+          .execute((trx) =>
+            appendAudit(
+              trx,
+              { type: 'system', id: 'test' },
+              { action: 'test.concurrent', entityType: 'test', entityId: String(i) },
+              now,
+            ),
+          ),
       ),
     );
-    await Promise.all([chainPendingAudit(t.services.db), chainPendingAudit(t.services.db), chainPendingAudit(t.services.db)]);
+    await Promise.all([
+      chainPendingAudit(t.services.db),
+      chainPendingAudit(t.services.db),
+      chainPendingAudit(t.services.db),
+    ]);
     await chainPendingAudit(t.services.db);
     const seqs = await t.services.db.selectFrom('audit_chain').select('seq').orderBy('seq').execute();
     expect(seqs.map((s) => Number(s.seq))).toEqual(seqs.map((_, i) => i + 1));
-    const unchained = await sql<{ n: string }>`select count(*) as n from audit_log a where not exists (select 1 from audit_chain c where c.audit_id = a.id)`.execute(t.services.db);
+    const unchained = await sql<{
+      n: string;
+    }>`select count(*) as n from audit_log a where not exists (select 1 from audit_chain c where c.audit_id = a.id)`.execute(
+      t.services.db,
+    );
     expect(unchained.rows[0]?.n).toBe('0');
   });
 
@@ -82,7 +108,11 @@ describe(`the audit trail [${ENGINE}]`, () => {
   });
 
   it('names the first altered record', async () => {
-    const target = await t.services.db.selectFrom('audit_chain').select(['seq', 'audit_id']).where('seq', '=', '3').executeTakeFirstOrThrow();
+    const target = await t.services.db
+      .selectFrom('audit_chain')
+      .select(['seq', 'audit_id'])
+      .where('seq', '=', '3')
+      .executeTakeFirstOrThrow();
     await tamper(`update audit_log set action = 'brand.renamed' where id = ${target.audit_id}`);
     const r = await verifyAuditChain(t.services.db);
     expect(r.ok).toBe(false);
@@ -113,7 +143,11 @@ describe(`deletion is caught [${ENGINE}]`, () => {
 
   it('names a deleted record', () =>
     withFreshTrail(async (t2) => {
-      const victim = await t2.services.db.selectFrom('audit_chain').select(['seq', 'audit_id']).where('seq', '=', '2').executeTakeFirstOrThrow();
+      const victim = await t2.services.db
+        .selectFrom('audit_chain')
+        .select(['seq', 'audit_id'])
+        .where('seq', '=', '2')
+        .executeTakeFirstOrThrow();
       await superuser(t2, `delete from audit_log where id = ${victim.audit_id}`);
       const r = await verifyAuditChain(t2.services.db);
       expect(r.ok).toBe(false);
@@ -130,9 +164,17 @@ describe(`deletion is caught [${ENGINE}]`, () => {
 
   it('catches records cut from the end of a chain an earlier verification sealed', () =>
     withFreshTrail(async (t2) => {
-      const sealed = await verifyAndRecord(t2.services.db, { type: 'system', id: 'test' }, 'test', new Date());
+      const sealed = await verifyAndRecord(
+        t2.services.db,
+        { type: 'system', id: 'test' },
+        'test',
+        new Date(),
+      );
       expect(sealed.ok).toBe(true);
-      await superuser(t2, `delete from audit_log where id in (select audit_id from audit_chain where seq >= ${sealed.headSeq})`);
+      await superuser(
+        t2,
+        `delete from audit_log where id in (select audit_id from audit_chain where seq >= ${sealed.headSeq})`,
+      );
       await superuser(t2, `delete from audit_chain where seq >= ${sealed.headSeq}`);
       const r = await verifyAuditChain(t2.services.db);
       expect(r.ok).toBe(false);

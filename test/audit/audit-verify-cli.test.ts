@@ -46,7 +46,20 @@ beforeAll(async () => {
     };
   }
   for (const role of ['admin', 'finance', 'analyst'] as const) {
-    const r = await runCli([...args, 'user', 'create', '--email', `${role}@cli.test`, '--password', 'long-enough-pw', '--role', role], env);
+    const r = await runCli(
+      [
+        ...args,
+        'user',
+        'create',
+        '--email',
+        `${role}@cli.test`,
+        '--password',
+        'long-enough-pw',
+        '--role',
+        role,
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
   }
 }, 120_000);
@@ -61,7 +74,9 @@ describe(`consort audit verify [${ENGINE}]`, () => {
   });
 
   it('exits 1 naming the first broken record after an UPDATE with SQL', async () => {
-    await tamper(`update audit_log set entity_id = 'forged' where id = (select audit_id from audit_chain where seq = 2)`);
+    await tamper(
+      `update audit_log set entity_id = 'forged' where id = (select audit_id from audit_chain where seq = 2)`,
+    );
     const r = await runCli([...args, 'audit', 'verify'], env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/audit chain broken at seq 2: audit record \d+ was altered/);
@@ -75,7 +90,10 @@ describe(`consort audit verify [${ENGINE}]`, () => {
   });
 
   it('explains usage errors and exits non-zero', async () => {
-    const r = await runCli([...args, 'user', 'create', '--email', 'x@y.z', '--password', 'short', '--role', 'admin'], env);
+    const r = await runCli(
+      [...args, 'user', 'create', '--email', 'x@y.z', '--password', 'short', '--role', 'admin'],
+      env,
+    );
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('/password: must be at least 10 characters');
     const h = await runCli(['audit', 'verify', '--help'], env);

@@ -51,7 +51,12 @@ describe(`sign-in [${ENGINE}]`, () => {
     const t2 = await createTestContext({ trustProxy: true });
     try {
       await writeAudited(t2.services, (trx, now) =>
-        createUser(trx, { type: 'system', id: 'test' }, { email: 's@test.local', password: PASSWORD, role: 'analyst' }, now),
+        createUser(
+          trx,
+          { type: 'system', id: 'test' },
+          { email: 's@test.local', password: PASSWORD, role: 'analyst' },
+          now,
+        ),
       );
       const r2 = await t2.app.inject({
         method: 'POST',
@@ -79,13 +84,23 @@ describe(`sign-in [${ENGINE}]`, () => {
 
   it('locks the account after too many failures, even for the right password, and audits it', async () => {
     const u = await makeUser('lock@test.local');
-    for (let i = 0; i < 3; i++) expect((await login('lock@test.local', 'bad-password-x')).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await login('lock@test.local', 'bad-password-x')).statusCode).toBe(401);
     const locked = await login('lock@test.local', PASSWORD);
     expect(locked.statusCode).toBe(423);
     expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
     expect(locked.json().error.details.lockedUntil).toBeTruthy();
-    const trail = await t.services.db.selectFrom('audit_log').select('action').where('entity_id', '=', u.id).execute();
-    expect(trail.map((r) => r.action)).toEqual(['user.created', 'auth.login_failed', 'auth.login_failed', 'auth.locked']);
+    const trail = await t.services.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_id', '=', u.id)
+      .execute();
+    expect(trail.map((r) => r.action)).toEqual([
+      'user.created',
+      'auth.login_failed',
+      'auth.login_failed',
+      'auth.locked',
+    ]);
   });
 
   it('logs out: the cookie stops working and is cleared', async () => {
@@ -93,7 +108,11 @@ describe(`sign-in [${ENGINE}]`, () => {
     const res = await login('out@test.local', PASSWORD);
     const cookie = sessionCookie(res);
     const csrf = res.json().csrfToken;
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, 'x-csrf-token': csrf } });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     expect(out.statusCode).toBe(204);
     expect(out.cookies.find((c) => c.name === 'consort_session')?.value).toBe('');
     const after = await t.app.inject({ url: '/api/v1/auth/session', headers: { cookie } });
@@ -107,7 +126,14 @@ describe(`sign-in [${ENGINE}]`, () => {
       method: 'POST',
       url: '/api/v1/brands',
       headers: { cookie: admin.cookie },
-      payload: { code: 'csrf-test', name: 'X', vertical: 'igaming', currency: 'EUR', landingUrlTemplate: 'https://x.example/', fallbackUrl: 'https://x.example/' },
+      payload: {
+        code: 'csrf-test',
+        name: 'X',
+        vertical: 'igaming',
+        currency: 'EUR',
+        landingUrlTemplate: 'https://x.example/',
+        fallbackUrl: 'https://x.example/',
+      },
     });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json().error.code).toBe('CSRF_FAILED');
@@ -115,14 +141,30 @@ describe(`sign-in [${ENGINE}]`, () => {
       method: 'POST',
       url: '/api/v1/brands',
       headers: { cookie: admin.cookie, 'x-csrf-token': 'forged-token-value-000000' },
-      payload: { code: 'csrf-test', name: 'X', vertical: 'igaming', currency: 'EUR', landingUrlTemplate: 'https://x.example/', fallbackUrl: 'https://x.example/' },
+      payload: {
+        code: 'csrf-test',
+        name: 'X',
+        vertical: 'igaming',
+        currency: 'EUR',
+        landingUrlTemplate: 'https://x.example/',
+        fallbackUrl: 'https://x.example/',
+      },
     });
     expect(wrong.statusCode).toBe(403);
-    const brands = await t.services.db.selectFrom('brands').select('id').where('code', '=', 'csrf-test').execute();
+    const brands = await t.services.db
+      .selectFrom('brands')
+      .select('id')
+      .where('code', '=', 'csrf-test')
+      .execute();
     expect(brands).toEqual([]);
     expect(await countAudit(t.services.db)).toBe(before);
     const ok = await admin.request('POST', '/api/v1/brands', {
-      code: 'csrf-test', name: 'X', vertical: 'igaming', currency: 'EUR', landingUrlTemplate: 'https://x.example/', fallbackUrl: 'https://x.example/',
+      code: 'csrf-test',
+      name: 'X',
+      vertical: 'igaming',
+      currency: 'EUR',
+      landingUrlTemplate: 'https://x.example/',
+      fallbackUrl: 'https://x.example/',
     });
     expect(ok.statusCode).toBe(201);
   });
@@ -130,11 +172,17 @@ describe(`sign-in [${ENGINE}]`, () => {
 
 describe(`sign-in rate limit [${ENGINE}]`, () => {
   it('answers 429 once an address exceeds the per-minute sign-in budget', async () => {
-    const t3 = await createTestContext({ login: { maxFailedAttempts: 100, lockoutMinutes: 15, ratePerMinute: 4 } });
+    const t3 = await createTestContext({
+      login: { maxFailedAttempts: 100, lockoutMinutes: 15, ratePerMinute: 4 },
+    });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 6; i++) {
-        const r = await t3.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'x@test.local', password: 'whatever-pass' } });
+        const r = await t3.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'x@test.local', password: 'whatever-pass' },
+        });
         codes.push(r.statusCode);
         if (r.statusCode === 429) expect(r.json().error.code).toBe('RATE_LIMITED');
       }

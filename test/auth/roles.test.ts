@@ -12,7 +12,8 @@ beforeAll(async () => {
   t = await createTestContext();
   brandA = await t.createBrand('brand-a');
   brandB = await t.createBrand('brand-b', 'forex');
-  for (const r of ['admin', 'partner_manager', 'finance', 'compliance', 'analyst', 'partner'] as const) as[r] = await t.loginAs(r);
+  for (const r of ['admin', 'partner_manager', 'finance', 'compliance', 'analyst', 'partner'] as const)
+    as[r] = await t.loginAs(r);
 });
 afterAll(() => t.close());
 
@@ -41,14 +42,31 @@ const MATRIX: Array<[LoginRole, string, string, number]> = [
 
 describe(`role-by-route matrix [${ENGINE}]`, () => {
   it.each(MATRIX)('%s %s %s → %i', async (role, method, url, status) => {
-    const payload = method === 'POST' && url === '/api/v1/brands' ? { code: 'zz', name: 'z', vertical: 'prop', currency: 'USD', landingUrlTemplate: 'https://z.example/', fallbackUrl: 'https://z.example/' } : method === 'POST' && url === '/api/v1/partners' ? { displayName: 'X', segments: ['affiliate'] } : undefined;
+    const payload =
+      method === 'POST' && url === '/api/v1/brands'
+        ? {
+            code: 'zz',
+            name: 'z',
+            vertical: 'prop',
+            currency: 'USD',
+            landingUrlTemplate: 'https://z.example/',
+            fallbackUrl: 'https://z.example/',
+          }
+        : method === 'POST' && url === '/api/v1/partners'
+          ? { displayName: 'X', segments: ['affiliate'] }
+          : undefined;
     const res = await as[role]!.request(method, url, payload);
     expect(res.statusCode).toBe(status);
     if (status === 403) expect(res.json().error.code).toBe('FORBIDDEN');
   });
 
   it('gives 401 to calls with no identity, a garbage cookie or a malformed key', async () => {
-    for (const headers of [{}, { cookie: 'consort_session=forged' }, { authorization: 'Bearer ck_nothing' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [
+      {},
+      { cookie: 'consort_session=forged' },
+      { authorization: 'Bearer ck_nothing' },
+      { authorization: 'Basic abc' },
+    ]) {
       const res = await t.app.inject({ url: '/api/v1/brands', headers });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('UNAUTHENTICATED');
@@ -107,7 +125,11 @@ describe(`API keys: scopes, brands, partner ownership [${ENGINE}]`, () => {
   });
 
   it('refuses scopes that do not fit the key kind, naming the field', async () => {
-    const res = await as.admin!.request('POST', '/api/v1/api-keys', { name: 'x', kind: 'operator', scopes: ['leads:write'] });
+    const res = await as.admin!.request('POST', '/api/v1/api-keys', {
+      name: 'x',
+      kind: 'operator',
+      scopes: ['leads:write'],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.fields[0].path).toBe('/scopes/0');
   });
@@ -116,7 +138,12 @@ describe(`API keys: scopes, brands, partner ownership [${ENGINE}]`, () => {
     const p = as.partner!;
     const k = await key({ kind: 'partner', scopes: ['reports:read'] }, p);
     const otherPartner = await t.createPartner();
-    const forOther = await p.request('POST', '/api/v1/api-keys', { name: 'x', kind: 'partner', scopes: ['reports:read'], partnerId: otherPartner });
+    const forOther = await p.request('POST', '/api/v1/api-keys', {
+      name: 'x',
+      kind: 'partner',
+      scopes: ['reports:read'],
+      partnerId: otherPartner,
+    });
     expect(forOther.statusCode).toBe(403);
     const mine = (await p.request('GET', '/api/v1/api-keys')).json().items;
     expect(mine.every((x: { partnerId: string }) => x.partnerId === p.partnerId)).toBe(true);
@@ -126,13 +153,21 @@ describe(`API keys: scopes, brands, partner ownership [${ENGINE}]`, () => {
   });
 
   it('a partner cannot revoke a key it does not own (404)', async () => {
-    const adminKeyRes = await as.admin!.request('POST', '/api/v1/api-keys', { name: 'ops', kind: 'operator', scopes: ['events:write'] });
+    const adminKeyRes = await as.admin!.request('POST', '/api/v1/api-keys', {
+      name: 'ops',
+      kind: 'operator',
+      scopes: ['events:write'],
+    });
     const id = adminKeyRes.json().apiKey.id;
     expect((await as.partner!.request('DELETE', `/api/v1/api-keys/${id}`)).statusCode).toBe(404);
   });
 
   it('an expired key is refused', async () => {
-    const k = await key({ kind: 'operator', scopes: ['reports:read'], expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const k = await key({
+      kind: 'operator',
+      scopes: ['reports:read'],
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     const later = new Date(Date.now() + 120_000);
     const realClock = t.services.clock;
     t.services.clock = () => later;

@@ -10,11 +10,20 @@ export interface CliResult {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** Runs the `consort` CLI from source in a child process, as a person would from a shell. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 60_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: undefined, CONSORT_LOG_LEVEL: 'silent', ...env } as NodeJS.ProcessEnv,
+      env: {
+        ...process.env,
+        DATABASE_URL: undefined,
+        CONSORT_LOG_LEVEL: 'silent',
+        ...env,
+      } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -7,7 +7,11 @@ export interface ReceivedMail {
 }
 
 /** A local SMTP server that keeps what it receives: the tests' mailbox (never a real mail service). */
-export async function startSmtpReceiver(): Promise<{ url: string; inbox: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtpReceiver(): Promise<{
+  url: string;
+  inbox: ReceivedMail[];
+  close(): Promise<void>;
+}> {
   const inbox: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,

@@ -20,7 +20,11 @@ export interface TestContext {
   /** Creates a login of `role` (and its partner for role partner) and signs in: cookie + CSRF token. */
   loginAs(role: LoginRole, opts?: { partnerId?: string; email?: string }): Promise<Session>;
   /** Creates a partner record directly (setup, not under test). */
-  createPartner(opts?: { name?: string; managerUserId?: string | null; segments?: string[] }): Promise<string>;
+  createPartner(opts?: {
+    name?: string;
+    managerUserId?: string | null;
+    segments?: string[];
+  }): Promise<string>;
   createBrand(code: string, vertical?: 'igaming' | 'forex' | 'prop'): Promise<string>;
 }
 
@@ -31,7 +35,12 @@ export interface Session {
   csrf: string;
   partnerId: string | null;
   /** Injects a request with this session's cookie (and CSRF header on writes). */
-  request(method: string, url: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  request(
+    method: string,
+    url: string,
+    payload?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
 }
 
 let counter = 0;
@@ -49,7 +58,11 @@ export async function createTestContext(
 ): Promise<TestContext> {
   const { database, url, drop } = await createTestDatabase();
   const config = loadConfig(
-    { logLevel: 'silent', ...overrides, login: { maxFailedAttempts: 5, lockoutMinutes: 15, ratePerMinute: 10_000, ...overrides.login } },
+    {
+      logLevel: 'silent',
+      ...overrides,
+      login: { maxFailedAttempts: 5, lockoutMinutes: 15, ratePerMinute: 10_000, ...overrides.login },
+    },
     {},
   );
   const services = await createServices(config, {
@@ -120,7 +133,11 @@ export async function createTestContext(
       const user = await writeAudited(services, (trx, now) =>
         createUser(trx, { type: 'system', id: 'test' }, { email, password: PASSWORD, role, partnerId }, now),
       );
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: PASSWORD },
+      });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       const cookie = sessionCookie(res);
       const csrf = (res.json() as { csrfToken: string }).csrfToken;

@@ -27,7 +27,11 @@ export function urlFor(database: string): string {
  * A fresh, empty database for one test file: a new PostgreSQL database (dropped afterwards) or an
  * in-memory PGlite. Tests isolate themselves, so reruns and parallel files never see each other's rows.
  */
-export async function createTestDatabase(): Promise<{ database: DatabaseHandle; url?: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  database: DatabaseHandle;
+  url?: string;
+  drop(): Promise<void>;
+}> {
   if (ENGINE === 'pglite') {
     const database = await openDatabase({});
     recordUsage('pglite:memory');

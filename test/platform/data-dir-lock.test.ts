@@ -30,11 +30,15 @@ function freePort(): Promise<number> {
 /** Starts `consort start` on a data folder and resolves once it listens. */
 function startServer(dir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dir, 'start', '--demo', '--port', String(port)], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: '', CONSORT_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', '--data-dir', dir, 'start', '--demo', '--port', String(port)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: '', CONSORT_LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d) => {
@@ -56,11 +60,25 @@ describe('PGlite data-folder lock', () => {
     const dir = tempDir();
     const lock = DataDirLock.acquire(dir, { kind: 'server', url: 'http://localhost:1' });
     // a live holder (this process counts as live for a different pid): simulate by rewriting the pid to our parent
-    fs.writeFileSync(lock.file, JSON.stringify({ pid: process.ppid, host: os.hostname(), kind: 'server', url: 'http://localhost:1', startedAt: '' }));
+    fs.writeFileSync(
+      lock.file,
+      JSON.stringify({
+        pid: process.ppid,
+        host: os.hostname(),
+        kind: 'server',
+        url: 'http://localhost:1',
+        startedAt: '',
+      }),
+    );
     expect(() => DataDirLock.acquire(dir, { kind: 'cli' })).toThrow(DataDirLockedError);
-    expect(() => DataDirLock.acquire(dir, { kind: 'cli' })).toThrow(/Stop the server first, or do this through its API/);
+    expect(() => DataDirLock.acquire(dir, { kind: 'cli' })).toThrow(
+      /Stop the server first, or do this through its API/,
+    );
     // a dead holder: a pid that cannot exist
-    fs.writeFileSync(lock.file, JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), kind: 'server', startedAt: '' }));
+    fs.writeFileSync(
+      lock.file,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname(), kind: 'server', startedAt: '' }),
+    );
     const taken = DataDirLock.acquire(dir, { kind: 'cli' });
     expect(JSON.parse(fs.readFileSync(taken.file, 'utf8')).pid).toBe(process.pid);
     taken.release();

@@ -57,3 +57,20 @@ describe(`HTTP basics [${ENGINE}]`, () => {
     });
   });
 });
+
+describe(`OpenAPI document [${ENGINE}]`, () => {
+  it('is a valid OpenAPI 3 document (swagger-parser validation)', async () => {
+    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+    const doc = (await t.app.inject({ url: '/openapi.json' })).json();
+    const api = await SwaggerParser.validate(structuredClone(doc));
+    expect(api.info.title).toBe('Consort API');
+    // every /api/v1 operation documents its error responses with the one envelope
+    for (const [p, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
+    )) {
+      if (!p.startsWith('/api/v1')) continue;
+      for (const op of Object.values(ops))
+        expect(Object.keys(op.responses).some((c) => c.startsWith('4'))).toBe(true);
+    }
+  });
+});

@@ -33,11 +33,22 @@ describe(`pg-boss jobs [${ENGINE}]`, () => {
       },
       { timeout: 20_000, interval: 100 },
     );
-    const rows = await t.services.db.selectFrom('audit_verifications').selectAll().where('trigger', '=', 'nightly').execute();
+    const rows = await t.services.db
+      .selectFrom('audit_verifications')
+      .selectAll()
+      .where('trigger', '=', 'nightly')
+      .execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ ok: true, message: expect.stringMatching(/^audit chain intact: \d+ records verified$/) });
+    expect(rows[0]).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^audit chain intact: \d+ records verified$/),
+    });
     expect(Number(rows[0]!.checked)).toBeGreaterThan(0);
-    const audited = await t.services.db.selectFrom('audit_log').select(['actor_type', 'actor_id']).where('action', '=', 'audit.verified').execute();
+    const audited = await t.services.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'actor_id'])
+      .where('action', '=', 'audit.verified')
+      .execute();
     expect(audited).toEqual([{ actor_type: 'job', actor_id: 'audit-verify' }]);
   });
 });

@@ -27,7 +27,9 @@ describe(`migrations [${ENGINE}]`, () => {
   it('never store money in floating point', async () => {
     const r = await sql<{ table_name: string; column_name: string }>`
       select table_name, column_name from information_schema.columns
-      where table_schema = 'public' and data_type in ('real', 'double precision', 'money')`.execute(handle.database.db);
+      where table_schema = 'public' and data_type in ('real', 'double precision', 'money')`.execute(
+      handle.database.db,
+    );
     expect(r.rows).toEqual([]);
   });
 
@@ -35,7 +37,17 @@ describe(`migrations [${ENGINE}]`, () => {
     const db = handle.database.db;
     await db
       .insertInto('audit_log')
-      .values({ occurred_at: new Date(), actor_type: 'system', actor_id: null, action: 't', entity_type: 't', entity_id: null, diff: null, request_id: null, ip: null })
+      .values({
+        occurred_at: new Date(),
+        actor_type: 'system',
+        actor_id: null,
+        action: 't',
+        entity_type: 't',
+        entity_id: null,
+        diff: null,
+        request_id: null,
+        ip: null,
+      })
       .execute();
     await expect(sql`update audit_log set action = 'x'`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(db)).rejects.toThrow(/append-only/);

@@ -27,9 +27,17 @@ async function brandCount(): Promise<number> {
 describe(`bad input gets 4xx naming each field, and writes nothing [${ENGINE}]`, () => {
   it.each([
     ['wrong types', { ...good, name: 42, vertical: 'casino' }, ['/name', '/vertical']],
-    ['missing fields', { name: 'x' }, ['/code', '/vertical', '/currency', '/landingUrlTemplate', '/fallbackUrl']],
+    [
+      'missing fields',
+      { name: 'x' },
+      ['/code', '/vertical', '/currency', '/landingUrlTemplate', '/fallbackUrl'],
+    ],
     ['unknown body fields', { ...good, color: 'red', extra: 1 }, ['/color', '/extra']],
-    ['malformed values', { ...good, currency: 'euro', fallbackUrl: 'not a url' }, ['/currency', '/fallbackUrl']],
+    [
+      'malformed values',
+      { ...good, currency: 'euro', fallbackUrl: 'not a url' },
+      ['/currency', '/fallbackUrl'],
+    ],
   ])('%s', async (_label, payload, paths) => {
     const before = [await brandCount(), await countAudit(t.services.db)];
     const res = await admin.request('POST', '/api/v1/brands', payload);
@@ -62,7 +70,10 @@ describe(`bad input gets 4xx naming each field, and writes nothing [${ENGINE}]`,
       payload: '{"code": ',
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ path: '/' }] } });
+    expect(res.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { fields: [{ path: '/' }] },
+    });
   });
 
   it('bad path and query parameters name the parameter', async () => {
@@ -71,7 +82,12 @@ describe(`bad input gets 4xx naming each field, and writes nothing [${ENGINE}]`,
     expect(a.json().error.details.fields).toEqual([expect.objectContaining({ path: '/id', in: 'params' })]);
     const b = await admin.request('GET', '/api/v1/audit?limit=100000&bogus=1');
     expect(b.statusCode).toBe(400);
-    expect(b.json().error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['/bogus', '/limit']);
+    expect(
+      b
+        .json()
+        .error.details.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['/bogus', '/limit']);
   });
 
   it('a well-formed request then succeeds and is audited', async () => {
