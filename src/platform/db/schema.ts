@@ -132,6 +132,39 @@ export interface AuditVerificationTable {
   trigger: string;
 }
 
+export type Segment = 'affiliate' | 'ib' | 'ambassador' | 'influencer' | 'integrator' | 'reseller';
+
+export interface TrackingLinkTable {
+  id: string;
+  /** Public code in /r/:code; unique case-insensitively. */
+  code: string;
+  partner_id: string;
+  segment: Segment;
+  brand_id: string;
+  /** `default`: made on activation; `recruitment`: sub-partner sign-up link; `custom`: made by the partner or staff. */
+  kind: 'default' | 'custom' | 'recruitment';
+  name: string;
+  /** Overrides the brand's landing URL template when set. */
+  landing_url: string | null;
+  /** Default sub1…sub5 values, overridden by query parameters on the click. */
+  sub_ids: Json<Record<string, string>>;
+  status: 'active' | 'paused';
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PromoCodeTable {
+  id: string;
+  /** Upper-case, human-friendly, unique across all partners. */
+  code: string;
+  partner_id: string;
+  segment: Segment;
+  brand_id: string;
+  status: 'active' | 'paused';
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   brands: BrandTable;
   partners: PartnerTable;
@@ -142,6 +175,8 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chain: AuditChainTable;
   audit_verifications: AuditVerificationTable;
+  tracking_links: TrackingLinkTable;
+  promo_codes: PromoCodeTable;
 }
 
 export type Brand = Selectable<BrandTable>;

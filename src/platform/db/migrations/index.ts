@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m20261125T1700 from './20261125T1700-foundation.js';
+import * as m20261125T1710 from './20261125T1710-tracking-assets.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -7,4 +8,5 @@ import * as m20261125T1700 from './20261125T1700-foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261125T1700-foundation': m20261125T1700,
+  '20261125T1710-tracking-assets': m20261125T1710,
 };
