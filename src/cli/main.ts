@@ -1,25 +1,19 @@
 #!/usr/bin/env node
-import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeAudited } from '../audit/write-audited.js';
 import { verifyAndRecord } from '../audit/verify-audit-chain.js';
 import { createApiKey } from '../auth/api-key-store.js';
 import { ALL_SCOPES, type Scope } from '../auth/identity.js';
 import { createUser } from '../auth/user-store.js';
-import { LOGIN_ROLES, type LoginRole, loadConfig } from '../platform/config.js';
-import { closeServices, createServices } from '../platform/create-services.js';
+import { LOGIN_ROLES, type LoginRole } from '../platform/config.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { AppError } from '../platform/http/errors.js';
-import type { Services } from '../platform/services.js';
+import { configFrom, withServices } from './cli-services.js';
 import { startServer } from './start.js';
 import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 
 /** Exit code for a failed check (as opposed to a usage or runtime error, which is 2 or 1). */
 const EXIT_CHECK_FAILED = 1;
-
-interface GlobalOpts {
-  dataDir?: string;
-}
 
 const program = new Command();
 program
@@ -30,27 +24,6 @@ program
     'PGlite data folder (default ./.consort, or CONSORT_DATA_DIR); ignored when DATABASE_URL is set',
   )
   .showHelpAfterError();
-
-function configFrom(cmd: Command, extra: Record<string, unknown> = {}) {
-  const g = cmd.optsWithGlobals() as GlobalOpts;
-  return loadConfig({
-    ...(g.dataDir ? { dataDir: path.resolve(g.dataDir) } : {}),
-    logLevel: process.env.CONSORT_LOG_LEVEL ?? 'warn',
-    ...extra,
-  });
-}
-
-/** Opens services for a one-shot command, runs it, closes them (releasing the PGlite folder lock). */
-async function withServices<T>(cmd: Command, fn: (s: Services) => Promise<T>): Promise<T> {
-  const s = await createServices(configFrom(cmd), { lockKind: 'cli' });
-  try {
-    const r = await fn(s);
-    await s.auditChainer.flush();
-    return r;
-  } finally {
-    await closeServices(s);
-  }
-}
 
 function intArg(name: string) {
   return (v: string) => {
@@ -205,6 +178,9 @@ seed
       printLogins(logins);
     });
   });
+
+// Each context registers its own commands here (one import, one line): src/<context>/cli.ts exports
+// `register…Commands(program)`, using withServices/configFrom from ./cli-services.js.
 
 function explain(err: unknown): string {
   if (err instanceof DataDirLockedError) return err.message;
