@@ -29,3 +29,12 @@ export async function withServices<T>(cmd: Command, fn: (s: Services) => Promise
     await closeServices(s);
   }
 }
+
+/**
+ * The shared parent command (e.g. `import`): several contexts add subcommands to `consort import …`,
+ * so each asks for the parent here instead of creating its own.
+ */
+export function parentCommand(program: Command, name: string, description: string): Command {
+  const existing = program.commands.find((c) => c.name() === name);
+  return existing ?? program.command(name).description(description);
+}
