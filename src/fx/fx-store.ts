@@ -137,7 +137,7 @@ export async function findFxRate(
   const viaB =
     to === 'EUR' ? { rate: '1', rate_date: date, source: 'identity' } : await latest(db, 'EUR', to, date);
   if (viaA && viaB) {
-    const d = viaA.rate_date < viaB.rate_date ? viaA.rate_date : viaB.rate_date;
+    const d = [viaA.rate_date, viaB.rate_date].sort()[0]!; // the older of the two publication dates
     if (!best || d > best.date) {
       const sources = [...new Set([viaA.source, viaB.source].filter((s) => s !== 'identity'))].join('+');
       best = {
