@@ -1,5 +1,6 @@
 import {
   type DealComponent,
+  type DealTerms,
   type DeductionKind,
   type RevenueClass,
   revenueClassOf,
@@ -52,7 +53,6 @@ export type RebateMethod =
     };
 
 interface Base {
-  readonly deal: CompiledDeal;
   readonly id: string;
   readonly index: number;
   readonly cls: RevenueClass;
@@ -165,23 +165,38 @@ export interface CompiledDeal {
 /** Default clawback horizon of prop purchases when the deal gives none: 180 days. */
 export const DEFAULT_CLAWBACK_HORIZON_DAYS = 180;
 
-/** Turns validated deal terms into the engine's fast form (rates as scaled bigints, lookups as maps). */
-export function compileDeal(dv: DealVersion): CompiledDeal {
-  const t = dv.terms;
-  const currency = t.currency;
-  const components: CompiledComponent[] = [];
+/** What is compiled from the terms alone, shared by every deal version that uses the same terms object. */
+interface CompiledTerms {
+  readonly segments: ReadonlySet<Segment>;
+  readonly currency: string;
+  readonly digits: number;
+  readonly rounding: RoundingMode;
+  readonly components: readonly CompiledComponent[];
+  readonly capPerPeriod: bigint | null;
+  readonly capPerCustomer: bigint | null;
+  readonly jurisdictions: ReadonlySet<string>;
+  pick(segment: Segment, brandId: string, cls: RevenueClass): CompiledComponent | undefined;
+}
+
+const compiledTerms = new WeakMap<DealTerms, CompiledTerms>();
+
+function compileTerms(t: DealTerms): CompiledTerms {
+  const hit = compiledTerms.get(t);
+  if (hit) return hit;
   const order = new Map<string, number>();
   for (const [i, id] of (t.precedence ?? []).entries()) order.set(id, i);
-  const deal: CompiledDeal = {
-    source: dv,
-    dealId: dv.dealId,
-    version: dv.version,
-    partnerId: dv.partnerId,
+  const components: CompiledComponent[] = [];
+  for (const [index, c] of t.components.entries()) components.push(compileComponent(c, index));
+  const ordered = [...components].sort((a, b) => {
+    const pa = order.get(a.id) ?? order.size + a.index;
+    const pb = order.get(b.id) ?? order.size + b.index;
+    return pa - pb;
+  });
+  const pickCache = new Map<string, CompiledComponent | undefined>();
+  const compiled: CompiledTerms = {
     segments: new Set(t.segments),
-    fromDay: dayNumber(dv.effectiveFrom),
-    toDay: dv.effectiveTo === null ? Number.POSITIVE_INFINITY : dayNumber(dv.effectiveTo),
-    currency,
-    digits: minorDigits(currency),
+    currency: t.currency,
+    digits: minorDigits(t.currency),
     rounding: t.rounding ?? 'half_up',
     components,
     capPerPeriod: t.caps?.perPeriod === undefined ? null : at(t.caps.perPeriod, MONEY_SCALE),
@@ -203,14 +218,33 @@ export function compileDeal(dv: DealVersion): CompiledDeal {
       return found;
     },
   };
-  const pickCache = new Map<string, CompiledComponent | undefined>();
-  for (const [index, c] of t.components.entries()) components.push(compileComponent(deal, c, index));
-  const ordered = [...components].sort((a, b) => {
-    const pa = order.get(a.id) ?? order.size + a.index;
-    const pb = order.get(b.id) ?? order.size + b.index;
-    return pa - pb;
-  });
-  return deal;
+  compiledTerms.set(t, compiled);
+  return compiled;
+}
+
+/**
+ * Turns a validated deal version into the engine's fast form (rates as scaled bigints, lookups as maps).
+ * Versions sharing one terms object share the compiled components.
+ */
+export function compileDeal(dv: DealVersion): CompiledDeal {
+  const c = compileTerms(dv.terms);
+  return {
+    source: dv,
+    dealId: dv.dealId,
+    version: dv.version,
+    partnerId: dv.partnerId,
+    fromDay: dayNumber(dv.effectiveFrom),
+    toDay: dv.effectiveTo === null ? Number.POSITIVE_INFINITY : dayNumber(dv.effectiveTo),
+    segments: c.segments,
+    currency: c.currency,
+    digits: c.digits,
+    rounding: c.rounding,
+    components: c.components,
+    capPerPeriod: c.capPerPeriod,
+    capPerCustomer: c.capPerCustomer,
+    jurisdictions: c.jurisdictions,
+    pick: c.pick,
+  };
 }
 
 function countryAmounts(c: {
@@ -265,9 +299,8 @@ function bands(
 const labels = (list: readonly { from: string; to?: string | undefined; rate: string }[]) =>
   list.map((b) => ({ from: b.from, to: b.to ?? null, rate: b.rate }));
 
-function compileComponent(deal: CompiledDeal, c: DealComponent, index: number): CompiledComponent {
+function compileComponent(c: DealComponent, index: number): CompiledComponent {
   const base: Base = {
-    deal,
     id: c.id,
     index,
     cls: revenueClassOf(c.kind),

@@ -51,6 +51,18 @@ export interface PeriodRun {
   finish(): PeriodResult;
 }
 
+interface IgExact {
+  stakes: bigint;
+  wins: bigint;
+  bonus: bigint;
+  jackpot: bigint;
+  tax: bigint;
+  fees: bigint;
+  cb: bigint;
+  admin: bigint;
+  wager: bigint;
+}
+
 interface IgAgg {
   readonly deal: CompiledDeal;
   readonly rev: Comp<'igaming_revshare'> | undefined;
@@ -68,30 +80,40 @@ interface IgAgg {
   rCb: bigint;
   rAdmin: bigint;
   rWager: bigint;
-  eStakes: bigint;
-  eWins: bigint;
-  eBonus: bigint;
-  eJackpot: bigint;
-  eTax: bigint;
-  eFees: bigint;
-  eCb: bigint;
-  eAdmin: bigint;
-  eWager: bigint;
+  /** Exact sums at MONEY_SCALE, created on the first flush (most customers flush once, at finish). */
+  e: IgExact | null;
   bets: number;
   days: number;
   lateDays: number;
 }
 
-interface ClassAgg {
-  lots: bigint;
-  amount: bigint;
+/** Lots of one trade: millionths of a lot, as a JS integer and as a bigint. */
+interface Lots {
+  readonly n: number;
+  readonly b: bigint;
+}
+
+/** Trades of one instrument class and account type under one component. */
+interface Cell {
+  readonly cls: string;
+  readonly acct: string;
+  readonly rate: bigint | null;
+  readonly perTrade: boolean;
+  /** Largest lot size (millionths) whose amount stays under the per-trade cap. */
+  readonly maxLinear: number;
+  readonly noRate: boolean;
+  /** Lots paid linearly at `rate`. */
+  lots: number;
+  allLots: number;
+  /** Exact amounts of trades computed one by one (TRADE_SCALE). */
+  extra: bigint;
   trades: number;
 }
 
 interface Bucket {
   readonly cls: string;
-  buyLots: bigint;
-  sellLots: bigint;
+  buyLots: number;
+  sellLots: number;
   buyAmt: bigint;
   sellAmt: bigint;
   trades: number;
@@ -100,7 +122,8 @@ interface Bucket {
 interface TradeAgg {
   readonly deal: CompiledDeal;
   readonly comp: Comp<'forex_rebate'> | Comp<'forex_markup_share'>;
-  readonly byClass: Map<string, ClassAgg>;
+  /** One cell per instrument class and account type seen (a handful per customer: an array beats a map). */
+  readonly cells: Cell[];
   readonly buckets: Map<string, Bucket> | null;
   minHold: number;
   noRate: number;
@@ -136,9 +159,25 @@ interface Owner {
   ig: IgAgg[] | null;
   trades: TradeAgg[] | null;
   prop: PropAgg[] | null;
-  fxCpa: { deal: CompiledDeal; comp: Comp<'forex_cpa'>; lots: bigint } | null;
-  volume: Map<number, bigint> | null;
+  fxCpa: { deal: CompiledDeal; comp: Comp<'forex_cpa'>; lots: number } | null;
+  volume: number[] | null;
+  pickDeal: CompiledDeal | null;
+  pRebate: Comp<'forex_rebate'> | undefined;
+  pMarkup: Comp<'forex_markup_share'> | undefined;
+  pFxCpa: Comp<'forex_cpa'> | undefined;
 }
+
+const ZERO_EXACT: IgExact = {
+  stakes: 0n,
+  wins: 0n,
+  bonus: 0n,
+  jackpot: 0n,
+  tax: 0n,
+  fees: 0n,
+  cb: 0n,
+  admin: 0n,
+  wager: 0n,
+};
 
 const ZERO_STATE: CarriedState = {
   schemaVersion: 1,
@@ -266,7 +305,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   // ----- ownership -----
   const owners = new Map<string, Map<string, Owner>>();
-  const ndcCount = new Map<string, number>(); // psKey \0 brand → new depositing customers this period
+  const ndcCount = new Map<string, Map<string, number>>(); // psKey → brand → new depositing customers this period
   const cpaCandidates: Owner[] = [];
   for (const o of ctx.ownership) {
     const brand = brands.get(o.brandId);
@@ -290,11 +329,19 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       prop: null,
       fxCpa: null,
       volume: null,
+      pickDeal: null,
+      pRebate: undefined,
+      pMarkup: undefined,
+      pFxCpa: undefined,
     };
     byCustomer.set(o.customerId, owner);
     if (ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) {
-      const k = `${owner.psKey}\u0000${o.brandId}`;
-      ndcCount.set(k, (ndcCount.get(k) ?? 0) + 1);
+      let byBrand = ndcCount.get(owner.psKey);
+      if (!byBrand) {
+        byBrand = new Map();
+        ndcCount.set(owner.psKey, byBrand);
+      }
+      byBrand.set(o.brandId, (byBrand.get(o.brandId) ?? 0) + 1);
     }
     const ck = `${o.brandId}\u0000${o.customerId}`;
     if (
@@ -348,18 +395,20 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     return f;
   };
 
-  const lotsCache = new Map<string, bigint>();
-  const lotsOf = (text: string): bigint => {
+  const lotsCache = new Map<string, Lots>();
+  const lotsOf = (text: string): Lots => {
     let v = lotsCache.get(text);
     if (v === undefined) {
-      v = decimalAtScale(parseDecimalOrThrow(text), LOT_SCALE);
+      const b = decimalAtScale(parseDecimalOrThrow(text), LOT_SCALE);
+      v = { n: Number(b), b };
+      if (!Number.isSafeInteger(v.n)) throw new Error(`Lots out of range: ${text}`);
       if (lotsCache.size < 10_000) lotsCache.set(text, v);
     }
     return v;
   };
 
   const deliverables: DeliverableRow[] = [];
-  const psVolume = new Map<string, Map<number, bigint>>();
+  const psVolume = new Map<string, number[]>();
   let rows = 0;
   let paidRows = 0;
 
@@ -468,15 +517,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       rCb: 0n,
       rAdmin: 0n,
       rWager: 0n,
-      eStakes: 0n,
-      eWins: 0n,
-      eBonus: 0n,
-      eJackpot: 0n,
-      eTax: 0n,
-      eFees: 0n,
-      eCb: 0n,
-      eAdmin: 0n,
-      eWager: 0n,
+      e: null,
       bets: 0,
       days: 0,
       lateDays: 0,
@@ -486,15 +527,20 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   const flushIg = (a: IgAgg) => {
     const k = a.k;
     if (k === 0n) return;
-    a.eStakes += a.rStakes * k;
-    a.eWins += a.rWins * k;
-    a.eBonus += a.rBonus * k;
-    a.eJackpot += a.rJackpot * k;
-    a.eTax += a.rTax * k;
-    a.eFees += a.rFees * k;
-    a.eCb += a.rCb * k;
-    a.eAdmin += a.rAdmin * k;
-    a.eWager += a.rWager * k;
+    let e = a.e;
+    if (!e) {
+      e = { stakes: 0n, wins: 0n, bonus: 0n, jackpot: 0n, tax: 0n, fees: 0n, cb: 0n, admin: 0n, wager: 0n };
+      a.e = e;
+    }
+    e.stakes += a.rStakes * k;
+    e.wins += a.rWins * k;
+    e.bonus += a.rBonus * k;
+    e.jackpot += a.rJackpot * k;
+    e.tax += a.rTax * k;
+    e.fees += a.rFees * k;
+    e.cb += a.rCb * k;
+    e.admin += a.rAdmin * k;
+    e.wager += a.rWager * k;
     a.rStakes = 0n;
     a.rWins = 0n;
     a.rBonus = 0n;
@@ -515,20 +561,27 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     if (!owner) return;
     const deal = dealFor(owner, day);
     if (!deal) return;
-    const seg = owner.o.segment;
+    if (owner.pickDeal !== deal) {
+      const seg = owner.o.segment;
+      owner.pickDeal = deal;
+      owner.pRebate = deal.pick(seg, row.brandId, 'forex_trade') as Comp<'forex_rebate'> | undefined;
+      owner.pMarkup = deal.pick(seg, row.brandId, 'forex_markup') as Comp<'forex_markup_share'> | undefined;
+      const cpa = deal.pick(seg, row.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
+      owner.pFxCpa = cpa && !cpaPaid.has(`${row.brandId}\u0000${row.customerId}`) ? cpa : undefined;
+    }
     const lots = lotsOf(row.lots);
     let paid = false;
-    const rebate = deal.pick(seg, row.brandId, 'forex_trade') as Comp<'forex_rebate'> | undefined;
+    const rebate = owner.pRebate;
     if (rebate) paid = tradeInto(owner, deal, rebate, row, lots, day) || paid;
-    const markup = deal.pick(seg, row.brandId, 'forex_markup') as Comp<'forex_markup_share'> | undefined;
+    const markup = owner.pMarkup;
     if (markup) paid = tradeInto(owner, deal, markup, row, lots, day) || paid;
-    const cpa = deal.pick(seg, row.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
-    if (cpa && !cpaPaid.has(`${row.brandId}\u0000${row.customerId}`)) {
+    const cpa = owner.pFxCpa;
+    if (cpa) {
       const inWindow =
         (owner.ftdDay === null || day >= owner.ftdDay) &&
         (cpa.withinDays === null || owner.ftdDay === null || day <= owner.ftdDay + cpa.withinDays);
-      if (!owner.fxCpa) owner.fxCpa = { deal, comp: cpa, lots: 0n };
-      if (inWindow) owner.fxCpa.lots += lots;
+      if (!owner.fxCpa) owner.fxCpa = { deal, comp: cpa, lots: 0 };
+      if (inWindow) owner.fxCpa.lots += lots.n;
       paid = true;
     }
     if (paid) paidRows++;
@@ -536,20 +589,24 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       issue(`nocomp\u0000${owner.psKey}\u0000forex`, () => ({
         kind: 'no_component',
         partnerId: owner.o.partnerId,
-        segment: seg,
+        segment: owner.o.segment,
         revenue: 'forex',
         count: 1,
       }));
     }
   };
 
-  /** Adds one trade's amount for a rebate or markup component; false when the trade earns nothing. */
+  /**
+   * Adds one trade for a rebate or markup component; false when the trade earns nothing. Trades paid
+   * linearly at a per-lot rate only add their lots (a JS integer of millionths of a lot, exact far beyond
+   * any month's volume); capped, credit-scaled and spread-based trades add their exact amount.
+   */
   const tradeInto = (
     owner: Owner,
     deal: CompiledDeal,
     comp: Comp<'forex_rebate'> | Comp<'forex_markup_share'>,
     row: TradeRow,
-    lots: bigint,
+    lots: Lots,
     day: number,
   ): boolean => {
     let agg: TradeAgg | undefined;
@@ -558,7 +615,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       agg = {
         deal,
         comp,
-        byClass: new Map(),
+        cells: [],
         buckets: comp.eligibility.hedgeNetting ? new Map() : null,
         minHold: 0,
         noRate: 0,
@@ -573,96 +630,141 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       agg.minHold++;
       return false;
     }
-    let amount: bigint;
-    if (comp.kind === 'forex_markup_share') {
-      const k = factor(row.currency, deal.currency, day);
-      if (k === null) return false;
-      amount = lots * (row.markupPerLot ?? 0n) * k * comp.ppm;
+    const cls = row.instrumentClass;
+    const acct = row.accountType;
+    let cell: Cell | undefined;
+    const cells = agg.cells;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i]!;
+      if (c.cls === cls && c.acct === acct) {
+        cell = c;
+        break;
+      }
+    }
+    if (!cell) {
+      const rate = linearRate(owner, comp, cls, acct);
+      cell = {
+        cls,
+        acct,
+        rate,
+        perTrade: rate === null,
+        maxLinear:
+          rate !== null && el.cap !== null && rate > 0n ? Number(el.cap / rate) : Number.POSITIVE_INFINITY,
+        lots: 0,
+        allLots: 0,
+        extra: 0n,
+        trades: 0,
+        noRate: rate === null && comp.kind === 'forex_rebate' && comp.method.kind !== 'spread_share',
+      };
+      cells.push(cell);
+    }
+    if (cell.noRate) {
+      agg.noRate++;
+      return false;
+    }
+    const coefApplies =
+      el.creditCoefficient && row.credit !== undefined && row.credit > 0n && row.equity !== undefined;
+    if (!cell.perTrade && !coefApplies && lots.n <= cell.maxLinear && !agg.buckets) {
+      cell.lots += lots.n;
     } else {
-      const m = comp.method;
-      if (m.kind === 'spread_share') {
+      let amount: bigint;
+      if (cell.rate !== null) amount = lots.b * cell.rate;
+      else {
         const k = factor(row.currency, deal.currency, day);
         if (k === null) return false;
-        amount = lots * (row.spreadPerLot ?? 0n) * k * m.ppm;
-      } else if (m.kind === 'volume_tiers') {
-        if (m.classes && !m.classes.has(row.instrumentClass)) {
-          agg.noRate++;
-          return false;
+        if (comp.kind === 'forex_markup_share') amount = lots.b * (row.markupPerLot ?? 0n) * k * comp.ppm;
+        else
+          amount =
+            lots.b *
+            (row.spreadPerLot ?? 0n) *
+            k *
+            (comp.method.kind === 'spread_share' ? comp.method.ppm : 0n);
+      }
+      if (el.cap !== null && amount > el.cap) {
+        amount = el.cap;
+        agg.capped++;
+      }
+      if (coefApplies) {
+        agg.coef++;
+        const equity = row.equity!;
+        const credit = row.credit!;
+        amount =
+          equity <= credit || equity <= 0n ? 0n : roundDiv(amount * (equity - credit), equity, 'half_up');
+      }
+      if (agg.buckets) {
+        const key = `${row.symbol}\u0000${day}`;
+        let b = agg.buckets.get(key);
+        if (!b) {
+          b = { cls, buyLots: 0, sellLots: 0, buyAmt: 0n, sellAmt: 0n, trades: 0 };
+          agg.buckets.set(key, b);
         }
-        amount = lots * volumeRate(owner, comp, m);
-      } else {
-        const cr = m.rates.get(row.instrumentClass);
-        const rate = cr ? (cr.byAccount.get(row.accountType) ?? cr.any) : null;
-        if (rate === null) {
-          agg.noRate++;
-          return false;
+        b.trades++;
+        if (row.side === 'buy') {
+          b.buyLots += lots.n;
+          b.buyAmt += amount;
+        } else {
+          b.sellLots += lots.n;
+          b.sellAmt += amount;
         }
-        amount = lots * rate;
+        trackVolume(owner, comp, day, lots.n);
+        return true;
       }
-      // rolling volume of the partner segment (eligible lots), kept for volume tiers
-      let vol: Map<number, bigint> | null | undefined = owner.volume;
-      if (!vol) {
-        vol = psVolume.get(owner.psKey);
-        if (!vol) {
-          vol = new Map();
-          psVolume.set(owner.psKey, vol);
-        }
-        owner.volume = vol;
-      }
-      vol.set(day, (vol.get(day) ?? 0n) + lots);
+      cell.extra += amount;
     }
-    if (el.cap !== null && amount > el.cap) {
-      amount = el.cap;
-      agg.capped++;
-    }
-    if (el.creditCoefficient && row.credit !== undefined && row.credit > 0n && row.equity !== undefined) {
-      agg.coef++;
-      amount =
-        row.equity <= row.credit || row.equity <= 0n
-          ? 0n
-          : roundDiv(amount * (row.equity - row.credit), row.equity, 'half_up');
-    }
-    if (agg.buckets) {
-      const key = `${row.symbol}\u0000${day}`;
-      let b = agg.buckets.get(key);
-      if (!b) {
-        b = { cls: row.instrumentClass, buyLots: 0n, sellLots: 0n, buyAmt: 0n, sellAmt: 0n, trades: 0 };
-        agg.buckets.set(key, b);
-      }
-      b.trades++;
-      if (row.side === 'buy') {
-        b.buyLots += lots;
-        b.buyAmt += amount;
-      } else {
-        b.sellLots += lots;
-        b.sellAmt += amount;
-      }
-      return true;
-    }
-    let c = agg.byClass.get(row.instrumentClass);
-    if (!c) {
-      c = { lots: 0n, amount: 0n, trades: 0 };
-      agg.byClass.set(row.instrumentClass, c);
-    }
-    c.lots += lots;
-    c.amount += amount;
-    c.trades++;
+    cell.allLots += lots.n;
+    cell.trades++;
+    trackVolume(owner, comp, day, lots.n);
     return true;
   };
 
-  const volumeRates = new Map<string, { rate: bigint; band: number; volume: bigint }>();
-  const volumeRate = (
+  /** Rolling volume of the partner segment (eligible rebate lots per day), kept for volume tiers. */
+  const trackVolume = (owner: Owner, comp: CompiledComponent, day: number, lots: number) => {
+    if (comp.kind !== 'forex_rebate') return;
+    let vol: number[] | null | undefined = owner.volume;
+    if (!vol) {
+      vol = psVolume.get(owner.psKey);
+      if (!vol) {
+        vol = new Array<number>(endDay - startDay).fill(0);
+        psVolume.set(owner.psKey, vol);
+      }
+      owner.volume = vol;
+    }
+    vol[day - startDay]! += lots;
+  };
+
+  /** The per-lot rate (RATE_SCALE) for a class and account type, or null when paid per trade (spread-based) or unpriced. */
+  const linearRate = (
     owner: Owner,
-    comp: Comp<'forex_rebate'>,
-    m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>,
-  ): bigint => volumeTier(owner.psKey, comp, m).rate;
+    comp: Comp<'forex_rebate'> | Comp<'forex_markup_share'>,
+    cls: string,
+    acct: string,
+  ): bigint | null => {
+    if (comp.kind === 'forex_markup_share') return null;
+    const m = comp.method;
+    if (m.kind === 'spread_share') return null;
+    if (m.kind === 'volume_tiers') {
+      if (m.classes && !m.classes.has(cls)) return null;
+      return volumeTier(owner.psKey, comp, m).rate;
+    }
+    const cr = m.rates.get(cls);
+    return cr ? (cr.byAccount.get(acct) ?? cr.any) : null;
+  };
+
+  const volumeRates = new Map<
+    CompiledComponent,
+    Map<string, { rate: bigint; band: number; volume: bigint }>
+  >();
   const volumeTier = (
     psKey: string,
     comp: Comp<'forex_rebate'>,
     m: Extract<Comp<'forex_rebate'>['method'], { kind: 'volume_tiers' }>,
   ) => {
-    const key = `${psKey}\u0000${comp.deal.dealId}\u0000${comp.id}`;
-    let hit = volumeRates.get(key);
+    let byPs = volumeRates.get(comp);
+    if (!byPs) {
+      byPs = new Map();
+      volumeRates.set(comp, byPs);
+    }
+    let hit = byPs.get(psKey);
     if (!hit) {
       let volume = 0n;
       const hist = volumeIn.get(psKey);
@@ -670,7 +772,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const bands: Band[] = m.bands.map((b) => ({ from: b.from, to: b.to, rate: 0n }));
       const band = findBand(bands, volume);
       hit = { rate: m.bands[band]!.perLot, band, volume };
-      volumeRates.set(key, hit);
+      byPs.set(psKey, hit);
     }
     return hit;
   };
@@ -874,7 +976,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       }
       const fxc = deal.pick(owner.o.segment, owner.o.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
       if (fxc) {
-        owner.fxCpa = { deal, comp: fxc, lots: 0n };
+        owner.fxCpa = { deal, comp: fxc, lots: 0 };
         active.push(owner);
         seenOwner.add(owner);
       }
@@ -884,6 +986,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     interface RevGroup {
       partnerId: string;
       segment: Segment;
+      firstBrand: string;
       deal: CompiledDeal;
       comp: Comp<'igaming_revshare'>;
       ngrByBrand: Map<string, bigint>;
@@ -911,19 +1014,20 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       // ---------- iGaming ----------
       for (const agg of owner.ig ?? []) {
         flushIg(agg);
+        const ex = agg.e ?? ZERO_EXACT;
         const deal = agg.deal;
         if (agg.rev && agg.days - agg.lateDays > 0) {
           const res = calculateNgr(
             {
-              stakes: agg.eStakes,
-              wins: agg.eWins,
+              stakes: ex.stakes,
+              wins: ex.wins,
               reported: {
-                bonuses: agg.eBonus,
-                jackpot_contributions: agg.eJackpot,
-                gaming_tax: agg.eTax,
-                payment_fees: agg.eFees,
-                chargebacks: agg.eCb,
-                admin_fee: agg.eAdmin,
+                bonuses: ex.bonus,
+                jackpot_contributions: ex.jackpot,
+                gaming_tax: ex.tax,
+                payment_fees: ex.fees,
+                chargebacks: ex.cb,
+                admin_fee: ex.admin,
               },
             },
             agg.rev.deductions,
@@ -933,6 +1037,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           if (!g) {
             g = {
               ...who,
+              firstBrand: o.brandId,
               deal,
               comp: agg.rev,
               ngrByBrand: new Map(),
@@ -956,13 +1061,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
                 amount: d.amount,
               });
           }
-          g.detail.push({
-            brandId: o.brandId,
-            customerId: o.customerId,
-            days: String(agg.days - agg.lateDays),
-            ggr: exact(res.ggr, NGR_SCALE),
-            ngr: exact(res.ngr, NGR_SCALE),
-          });
+          g.detail.push(
+            g.ngrByBrand.size > 1 || o.brandId !== g.firstBrand
+              ? { customerId: o.customerId, brandId: o.brandId, ngr: exact(res.ngr, NGR_SCALE) }
+              : { customerId: o.customerId, ngr: exact(res.ngr, NGR_SCALE) },
+          );
         }
         if (agg.rev && agg.lateDays > 0) {
           const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
@@ -977,7 +1080,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               ? decimalAtScale(parseDecimalOrThrow(prog.wagered), MONEY_SCALE)
               : 0n;
           const ftd = ftdIn(owner, deal.currency);
-          const wagered = progWager + agg.eWager;
+          const wagered = progWager + ex.wager;
           const bets = (prog?.bets ?? 0) + agg.bets;
           const decision = decideCpa(
             {
@@ -1051,30 +1154,46 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       for (const agg of owner.trades ?? []) {
         const deal = agg.deal;
         const comp = agg.comp;
-        const classes = agg.byClass;
+        const classes = new Map<string, { lots: bigint; amount: bigint; trades: number }>();
+        const classOf = (cls: string) => {
+          let c = classes.get(cls);
+          if (!c) {
+            c = { lots: 0n, amount: 0n, trades: 0 };
+            classes.set(cls, c);
+          }
+          return c;
+        };
+        for (const cell of agg.cells) {
+          if (cell.trades === 0) continue;
+          if (!Number.isSafeInteger(cell.lots) || !Number.isSafeInteger(cell.allLots)) {
+            throw new Error('Lot total out of range');
+          }
+          const c = classOf(cell.cls);
+          c.lots += BigInt(cell.allLots);
+          c.amount += (cell.rate ?? 0n) * BigInt(cell.lots) + cell.extra;
+          c.trades += cell.trades;
+        }
         let nettedLots = 0n;
         if (agg.buckets) {
           for (const key of [...agg.buckets.keys()].sort()) {
             const b = agg.buckets.get(key)!;
+            const buyLots = BigInt(b.buyLots);
+            const sellLots = BigInt(b.sellLots);
             let lots: bigint;
             let amount: bigint;
-            if (b.buyLots > 0n && b.sellLots > 0n) {
-              const buyMajor = b.buyLots >= b.sellLots;
-              const major = buyMajor ? b.buyLots : b.sellLots;
-              const minor = buyMajor ? b.sellLots : b.buyLots;
+            if (buyLots > 0n && sellLots > 0n) {
+              const buyMajor = buyLots >= sellLots;
+              const major = buyMajor ? buyLots : sellLots;
+              const minor = buyMajor ? sellLots : buyLots;
               const majorAmt = buyMajor ? b.buyAmt : b.sellAmt;
               lots = major - minor;
               amount = roundDiv(majorAmt * lots, major, 'half_up');
               nettedLots += 2n * minor;
             } else {
-              lots = b.buyLots + b.sellLots;
+              lots = buyLots + sellLots;
               amount = b.buyAmt + b.sellAmt;
             }
-            let c = classes.get(b.cls);
-            if (!c) {
-              c = { lots: 0n, amount: 0n, trades: 0 };
-              classes.set(b.cls, c);
-            }
+            const c = classOf(b.cls);
             c.lots += lots;
             c.amount += amount;
             c.trades += b.trades;
@@ -1224,7 +1343,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const { deal, comp } = owner.fxCpa;
         const prog = cpaProgress.get(ck);
         const lots =
-          owner.fxCpa.lots + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
+          BigInt(owner.fxCpa.lots) + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
         const ftd = ftdIn(owner, deal.currency);
         const decision = decideCpa(
           {
@@ -1323,6 +1442,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           });
         }
       }
+      // release what this owner accumulated: lines now carry it (prop aggregates live on in their group)
+      owner.ig = null;
+      owner.trades = null;
+      owner.prop = null;
+      owner.fxCpa = null;
     }
 
     // ---------- revshare per partner segment ----------
@@ -1734,15 +1858,24 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     applyCaps();
 
     // ---------- hierarchy: forex lot overrides and sub-partner overrides ----------
-    const childLines = lines
-      .filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind))
-      .sort((a, b) => cmp(a.lineId, b.lineId));
+    const childLines = lines.filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind));
+    const chainCache = new Map<
+      string,
+      { anc: { partnerId: string; segment: Segment }; deal: CompiledDeal | undefined }[]
+    >();
     for (const child of childLines) {
-      const chain = ancestors(child.partnerId, child.segment);
+      const childKey = psKeyOf(child.partnerId, child.segment);
+      let chain = chainCache.get(childKey);
+      if (!chain) {
+        chain = ancestors(child.partnerId, child.segment).map((anc) => ({
+          anc,
+          deal: dealAt(dealsByPs.get(psKeyOf(anc.partnerId, anc.segment)), lastDay),
+        }));
+        chainCache.set(childKey, chain);
+      }
       const lots = lotsOfLine.get(child);
-      chain.forEach((anc, i) => {
+      chain.forEach(({ anc, deal }, i) => {
         const depth = i + 1;
-        const deal = dealAt(dealsByPs.get(psKeyOf(anc.partnerId, anc.segment)), lastDay);
         if (!deal) return;
         for (const comp of deal.components) {
           if (comp.segments && !comp.segments.has(anc.segment)) continue;
@@ -1759,7 +1892,6 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
                   lots: exact(lots, LOT_SCALE) || '0',
                   perLot: exact(perLot, 30),
                   depth: String(depth),
-                  childLine: child.lineId,
                 },
               }),
             );
@@ -1797,9 +1929,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
                   childCurrency: child.currency,
                   rate: pct(rate),
                   depth: String(depth),
-                  childLine: child.lineId,
                 },
-                notes: ['paid on top: the sub-partner\u2019s line is not reduced'],
+                notes: ON_TOP_NOTES,
               }),
             );
           }
@@ -1855,7 +1986,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const merged = new Map<number, bigint>();
       for (const [d, v] of volumeIn.get(key) ?? [])
         if (d >= keepFrom && (d < startDay || d >= endDay)) merged.set(d, v);
-      for (const [d, v] of psVolume.get(key) ?? []) if (d >= keepFrom) merged.set(d, v);
+      const current = psVolume.get(key);
+      if (current) {
+        for (let i = 0; i < current.length; i++) {
+          const d = startDay + i;
+          if (d >= keepFrom && current[i]! > 0) merged.set(d, BigInt(current[i]!));
+        }
+      }
       for (const d of [...merged.keys()].sort((a, b) => a - b))
         volumeOut.push({
           partnerId,
@@ -2050,9 +2187,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 
   function ndcFor(psKey: string, compBrands: ReadonlySet<string> | null, deal: CompiledDeal): number {
     let n = 0;
-    for (const [k, v] of ndcCount) {
-      if (!k.startsWith(`${psKey}\u0000`)) continue;
-      const brand = k.slice(psKey.length + 1);
+    for (const [brand, v] of ndcCount.get(psKey) ?? []) {
       if (compBrands && !compBrands.has(brand)) continue;
       if (deal.source.terms.brands && !deal.source.terms.brands.includes(brand)) continue;
       n += v;
@@ -2083,6 +2218,10 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
 }
 
 /** Line kinds a sub-partner override is computed on: the sub-partner's own earnings, not fees or lines derived from others. */
+const ON_TOP_NOTES: readonly string[] = Object.freeze([
+  'paid on top: the sub-partner\u2019s line is not reduced',
+]);
+
 const OVERRIDE_BASE = new Set<LineKind>([
   'revshare',
   'cpa',

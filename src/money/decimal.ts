@@ -49,9 +49,13 @@ export function formatScaled(units: bigint, scale: number): string {
 
 /** Formats a scaled integer dropping trailing fractional zeros ("7.500" → "7.5", "3.000" → "3"). */
 export function formatScaledTrim(units: bigint, scale: number): string {
+  if (units === 0n) return '0';
   const s = formatScaled(units, scale);
   if (scale === 0) return s;
-  return s.replace(/\.?0+$/, '');
+  let end = s.length;
+  while (s.charCodeAt(end - 1) === 48) end--; // '0'
+  if (s.charCodeAt(end - 1) === 46) end--; // '.'
+  return end === s.length ? s : s.slice(0, end);
 }
 
 /** Formats a Decimal without trailing zeros. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCurrency, minorDigits } from './currency.js';
+import { formatScaledTrim } from './decimal.js';
 import { parseDecimal } from './decimal.js';
 import { convertMoney, createFxTable } from './fx.js';
 import { addMoney, formatMoney, money, negateMoney, parseMoney, subtractMoney, sumMoney } from './money.js';
@@ -113,5 +114,19 @@ describe('FX conversion', () => {
       kind: 'rate',
       rate: { units: 1n, scale: 0 },
     });
+  });
+});
+
+describe('formatScaledTrim', () => {
+  it.each([
+    [7500n, 3, '7.5'],
+    [3000n, 3, '3'],
+    [0n, 4, '0'],
+    [-1230n, 2, '-12.3'],
+    [5n, 3, '0.005'],
+    [-5n, 3, '-0.005'],
+    [1200n, 0, '1200'],
+  ])('%s at scale %s → %s', (units, scale, expected) => {
+    expect(formatScaledTrim(units, scale)).toBe(expected);
   });
 });
