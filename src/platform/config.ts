@@ -38,6 +38,8 @@ export interface Config {
   jobs: boolean;
   /** Trust X-Forwarded-* headers (behind a load balancer). */
   trustProxy: boolean;
+  /** Partner documents: AES-256-GCM key (base64 of 32 bytes; unset: a dev key is derived, with a warning), folder, size limit. */
+  documents: { key: string | undefined; dir: string; maxBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +101,14 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     },
     jobs: false,
     trustProxy: env.CONSORT_TRUST_PROXY === 'true',
+    documents: {
+      key: env.CONSORT_DOCUMENT_KEY || undefined,
+      dir: path.resolve(
+        env.CONSORT_DOCUMENTS_DIR ??
+          path.join(overrides.dataDir ?? path.resolve(env.CONSORT_DATA_DIR ?? './.consort'), 'documents'),
+      ),
+      maxBytes: intFrom('CONSORT_DOCUMENT_MAX_BYTES', env.CONSORT_DOCUMENT_MAX_BYTES, 10 * 1024 * 1024),
+    },
   };
   return { ...config, ...stripUndefined(overrides) };
 }

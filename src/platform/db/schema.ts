@@ -35,6 +35,41 @@ export interface PartnerTable {
   manager_user_id: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  legal_name: Generated<string | null>;
+  contact_name: Generated<string | null>;
+  phone: Generated<string | null>;
+  website: Generated<string | null>;
+  company_name: Generated<string | null>;
+  company_number: Generated<string | null>;
+  vat_number: Generated<string | null>;
+  address: ColumnType<PartnerAddress | null, string | null | undefined, string | null>;
+  /** Tier name (brand-defined, e.g. `standard`, `silver`, `gold`); a change issues new contract versions. */
+  tier: Generated<string>;
+  tags: Generated<string[]>;
+  notes: Generated<string | null>;
+  tax_form_status: Generated<'missing' | 'w9' | 'w8ben' | 'w8bene' | 'other' | 'not_required'>;
+  /** Why the partner is in its status (shown in the portal when suspended). */
+  status_reason: Generated<string | null>;
+  status_changed_at: Generated<Date | null>;
+  /** First contract accepted (the KPI's "onboarded"). */
+  onboarded_at: Generated<Date | null>;
+  /** First activation. */
+  activated_at: Generated<Date | null>;
+  /** Set when personal data was erased (GDPR); the row stays, pseudonymised. */
+  erased_at: Generated<Date | null>;
+  /** Derived from status (suspended): the ledger holds new commission. */
+  commission_held: GeneratedAlways<boolean>;
+  /** Derived from status (suspended): payouts stop. */
+  payouts_blocked: GeneratedAlways<boolean>;
+}
+
+export interface PartnerAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  postcode?: string;
+  region?: string;
+  country?: string;
 }
 
 export interface UserTable {
@@ -165,6 +200,497 @@ export interface PromoCodeTable {
   updated_at: Timestamp;
 }
 
+export interface PartnerPaymentDetailsTable {
+  partner_id: string;
+  method: 'bank_transfer' | 'crypto' | 'ewallet';
+  currency: string;
+  /** Method-specific fields (account holder, IBAN, BIC / wallet address and network). */
+  details: Json<Record<string, string>>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+/** A partner's membership of a brand's program, with its parent in that brand's sub-partner tree. */
+export interface PartnerBrandTable {
+  partner_id: string;
+  brand_id: string;
+  parent_partner_id: string | null;
+  joined_at: Timestamp;
+}
+
+export interface PartnerStatusHistoryTable {
+  id: string;
+  partner_id: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  occurred_at: Timestamp;
+}
+
+/** The partner timeline: one row per status change, document, contract, note, assignment. */
+export interface PartnerEventTable {
+  id: string;
+  partner_id: string;
+  occurred_at: Timestamp;
+  kind: string;
+  summary: string;
+  detail: Json<Record<string, unknown>>;
+  actor_type: string;
+  actor_id: string | null;
+}
+
+export interface PartnerNoteTable {
+  id: string;
+  partner_id: string;
+  body: string;
+  /** 'YYYY-MM-DD' reminder date, or null. */
+  remind_on: string | null;
+  done_at: Timestamp | null;
+  author_user_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface ApplicationFormTable {
+  brand_id: string;
+  segment: Segment;
+  fields: Json<unknown[]>;
+  updated_at: Timestamp;
+}
+
+export interface ApplicationTable {
+  id: string;
+  partner_id: string;
+  brand_id: string;
+  segments: string[];
+  answers: Json<Record<string, unknown>>;
+  source: 'public' | 'invitation' | 'recruitment' | 'staff' | 'import';
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
+export interface InvitationTable {
+  id: string;
+  /** SHA-256 (hex) of the one-time token; the token is only in the e-mail. */
+  token_hash: string;
+  email: string | null;
+  brand_id: string;
+  segments: string[];
+  parent_partner_id: string | null;
+  manager_user_id: string | null;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  partner_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface DocumentTable {
+  id: string;
+  partner_id: string;
+  type: string;
+  file_name: string;
+  /** Sniffed from the content, not taken from the upload. */
+  mime: string;
+  size_bytes: Int8;
+  /** SHA-256 (hex) of the plaintext. */
+  sha256: string;
+  /** Key in the document storage (server-generated); null once erased. */
+  storage_key: string | null;
+  /** 'YYYY-MM-DD' or null (does not expire). */
+  expires_on: string | null;
+  review_status: 'pending' | 'approved' | 'rejected';
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  uploaded_by_type: string;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+  erased_at: Timestamp | null;
+}
+
+export interface VettingRequirementTable {
+  id: string;
+  segment: Segment;
+  /** A brand jurisdiction (e.g. `CySEC`) or `*` for every jurisdiction. */
+  jurisdiction: string;
+  document_type: string;
+  note: string;
+}
+
+export interface DealTemplateTable {
+  id: string;
+  brand_id: string;
+  segment: Segment;
+  /** The tier it applies to, or `*` for every tier (a tier-specific template wins). */
+  tier: string;
+  version: number;
+  name: string;
+  /** Deal terms (src/deals schema), validated with validateDealTerms. */
+  terms: Json<Record<string, unknown>>;
+  /** Legal text with {{placeholders}} (see src/onboarding/calculate-contract.ts). */
+  legal_text: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** A contract version; immutable once accepted (database trigger). */
+export interface ContractTable {
+  id: string;
+  partner_id: string;
+  brand_id: string;
+  version: number;
+  segments: string[];
+  template_ids: string[];
+  tier: string;
+  /** The unified deal terms the partner is paid under (one set for all the contract's segments). */
+  terms: Json<Record<string, unknown>>;
+  rendered_text: string;
+  rendered_sha256: string;
+  /** 'YYYY-MM-DD'. */
+  effective_from: string;
+  status: 'issued' | 'accepted' | 'withdrawn';
+  issued_by: string | null;
+  issued_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by_user_id: string | null;
+  accepted_ip: string | null;
+  accepted_user_agent: string | null;
+  accepted_sha256: string | null;
+}
+
+export interface NpsSurveyTable {
+  id: string;
+  question: string;
+  segment: string | null;
+  opened_by: string | null;
+  opened_at: Timestamp;
+  closes_at: Timestamp | null;
+}
+
+export interface NpsAnswerTable {
+  survey_id: string;
+  partner_id: string;
+  /** 0–10. */
+  score: number;
+  comment: string | null;
+  answered_by: string | null;
+  answered_at: Timestamp;
+}
+
+// ---- tracking, attribution and activity intake (issue 5) ----
+
+export interface AttributionSettingsTable {
+  brand_id: string;
+  model: 'last_click' | 'first_click';
+  window_days: number;
+  code_overrides_link: boolean;
+  lock_on: 'registration' | 'first_purchase';
+  /** Days the ownership lock lasts; null = for good. */
+  lock_days: number | null;
+  updated_at: Timestamp;
+}
+
+export interface EventSigningSecretTable {
+  brand_id: string;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export interface ClickTable {
+  /** UUIDv7: time-ordered. */
+  id: string;
+  clicked_at: Timestamp;
+  link_id: string | null;
+  promo_code_id: string | null;
+  partner_id: string;
+  segment: Segment;
+  brand_id: string;
+  ip_hash: string;
+  visitor_id: string;
+  user_agent: string | null;
+  referer: string | null;
+  country: string | null;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  is_bot: boolean;
+}
+
+export interface ClickUniqueTable {
+  day: ColumnType<string, string, string>;
+  link_id: string;
+  visitor_id: string;
+}
+
+export interface RedirectMissTable {
+  hour: Timestamp;
+  code: string;
+  reason: 'unknown' | 'paused' | 'partner_inactive';
+  count: Int8;
+}
+
+export interface CustomerTable {
+  id: string;
+  brand_id: string;
+  /** The operator's id: never shown to partners. */
+  external_id: string;
+  /** Pseudonymous id (`cu_…`) shown to partners and used by the engine. */
+  public_id: string;
+  owner_partner_id: string | null;
+  owner_segment: Segment | null;
+  owner_link_id: string | null;
+  owner_promo_code_id: string | null;
+  owner_click_id: string | null;
+  owner_sub_id: string | null;
+  attribution_source: 'none' | 'click' | 'code' | 'staff';
+  attributed_at: Timestamp | null;
+  registered_at: Timestamp | null;
+  first_deposit_at: Timestamp | null;
+  /** Minor units of first_deposit_currency. */
+  first_deposit_amount: Int8 | null;
+  first_deposit_currency: string | null;
+  first_purchase_at: Timestamp | null;
+  locked_at: Timestamp | null;
+  country: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CustomerOwnershipHistoryTable {
+  id: string;
+  customer_id: string;
+  partner_id: string | null;
+  segment: Segment | null;
+  source: 'click' | 'code' | 'staff' | 'none';
+  decided_by: 'attribution' | 'staff';
+  reason: string | null;
+  event_id: string | null;
+  actor_id: string | null;
+  decided_at: Timestamp;
+}
+
+export interface OverlapTable {
+  id: string;
+  customer_id: string;
+  brand_id: string;
+  owner_partner_id: string | null;
+  owner_segment: Segment | null;
+  competing_partner_id: string;
+  competing_segment: Segment;
+  source: 'click' | 'code';
+  click_id: string | null;
+  promo_code_id: string | null;
+  event_id: string | null;
+  detected_at: Timestamp;
+}
+
+export type CustomerFlag = 'self_excluded' | 'duplicate' | 'fraud';
+
+export interface CustomerFlagTable {
+  id: string;
+  customer_id: string;
+  flag: CustomerFlag;
+  reason: string;
+  set_by: string | null;
+  set_at: Timestamp;
+  cleared_at: Timestamp | null;
+  cleared_by: string | null;
+  clear_reason: string | null;
+}
+
+export type EventType = 'registration' | 'ftd' | 'deposit' | 'purchase' | 'refund' | 'chargeback' | 'qualification';
+
+export interface EventTable {
+  id: string;
+  brand_id: string;
+  external_id: string;
+  type: EventType;
+  /** `approved` (default), `pending`, `declined`, `chargeback`, `refunded`, `void`. */
+  status: string;
+  customer_id: string;
+  occurred_at: Timestamp;
+  /** Minor units of `currency`. */
+  amount: Int8 | null;
+  currency: string | null;
+  click_id: string | null;
+  promo_code: string | null;
+  version: number;
+  content_hash: string;
+  payload: Json<Record<string, unknown>>;
+  extra: Json<Record<string, string>>;
+  received_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventVersionTable {
+  event_id: string;
+  version: number;
+  content_hash: string;
+  payload: Json<Record<string, unknown>>;
+  extra: Json<Record<string, string>>;
+  received_at: Timestamp;
+  actor_id: string | null;
+}
+
+type Day = ColumnType<string, string, string>;
+
+/** One customer's iGaming activity on one day (engine: IgamingDayRow). Amounts in minor units. */
+export interface IgamingDayTable {
+  brand_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  stakes: Int8;
+  wins: Int8;
+  bonuses: Int8;
+  jackpot_contributions: Int8;
+  gaming_tax: Int8;
+  payment_fees: Int8;
+  chargebacks: Int8;
+  admin_fee: Int8;
+  deposits: Int8;
+  bets: number;
+  version: number;
+  received_at: Timestamp;
+}
+
+/** One closed Forex/CFD trade (engine: TradeRow). */
+export interface TradeTable {
+  brand_id: string;
+  trade_id: string;
+  customer_id: string;
+  symbol: string;
+  instrument_class: string;
+  account_type: string;
+  side: 'buy' | 'sell';
+  /** numeric(18,4), read as a decimal string. */
+  lots: ColumnType<string, string, string>;
+  opened_at: Timestamp;
+  closed_at: Timestamp;
+  currency: string;
+  spread_per_lot: Int8;
+  markup_per_lot: Int8;
+  commission: Int8;
+  equity: Int8 | null;
+  credit: Int8 | null;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface PropPurchaseTable {
+  brand_id: string;
+  purchase_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount_paid: Int8;
+  list_price: Int8;
+  purchase_kind: 'first' | 'reset' | 'retake' | 'subscription';
+  promo_code: string | null;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface PropRefundTable {
+  brand_id: string;
+  refund_id: string;
+  purchase_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount: Int8;
+  reason: 'refund' | 'chargeback';
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface FundedPayoutTable {
+  brand_id: string;
+  payout_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount: Int8;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface ActivityImportTable {
+  id: string;
+  brand_id: string;
+  kind: string;
+  source: string;
+  rows_read: Int8;
+  rows_inserted: Int8;
+  rows_updated: Int8;
+  rows_unchanged: Int8;
+  rows_rejected: Int8;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
+interface RollupMetrics {
+  brand_id: string;
+  partner_id: string;
+  segment: Segment;
+  link_id: string | null;
+  sub_id: string;
+  currency: string;
+  clicks: Int8;
+  unique_clicks: Int8;
+  registrations: Int8;
+  ftds: Int8;
+  ftd_amount: Int8;
+  deposits: Int8;
+  deposit_amount: Int8;
+  purchases: Int8;
+  purchase_amount: Int8;
+  refund_amount: Int8;
+  revenue: Int8;
+}
+export interface RollupHourlyTable extends RollupMetrics {
+  hour: Timestamp;
+}
+export interface RollupDailyTable extends RollupMetrics {
+  /** Day in the brand's time zone. */
+  day: Day;
+}
+
+export interface PartnerPostbackTable {
+  id: string;
+  partner_id: string;
+  brand_id: string | null;
+  event_type: EventType;
+  url: string;
+  enabled: boolean;
+  consecutive_failures: number;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PostbackDeliveryTable {
+  id: string;
+  postback_id: string;
+  partner_id: string;
+  event_id: string;
+  event_version: number;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  enqueued_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   brands: BrandTable;
   partners: PartnerTable;
@@ -177,6 +703,20 @@ export interface Database {
   audit_verifications: AuditVerificationTable;
   tracking_links: TrackingLinkTable;
   promo_codes: PromoCodeTable;
+  partner_payment_details: PartnerPaymentDetailsTable;
+  partner_brands: PartnerBrandTable;
+  partner_status_history: PartnerStatusHistoryTable;
+  partner_events: PartnerEventTable;
+  partner_notes: PartnerNoteTable;
+  application_forms: ApplicationFormTable;
+  applications: ApplicationTable;
+  invitations: InvitationTable;
+  documents: DocumentTable;
+  vetting_requirements: VettingRequirementTable;
+  deal_templates: DealTemplateTable;
+  contracts: ContractTable;
+  nps_surveys: NpsSurveyTable;
+  nps_answers: NpsAnswerTable;
 }
 
 export type Brand = Selectable<BrandTable>;

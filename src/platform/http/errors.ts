@@ -23,6 +23,10 @@ export const ERROR_CATALOGUE = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   INVALID_TRANSITION: { status: 409, message: 'That change is not allowed from the current state.' },
+  ACTIVATION_BLOCKED: {
+    status: 409,
+    message: 'The partner cannot be activated: required documents are missing, unreviewed or expired.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type.' },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins: the account is locked for a while.' },
