@@ -4,11 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { validateDealTerms } from './validate-deal-terms.js';
 
 const dir = fileURLToPath(new URL('../../docs/examples/deals/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('docs/examples/deals', () => {
   it('has one example per vertical and a unified deal', () => {
-    expect(files).toEqual(expect.arrayContaining(['igaming-hybrid.json', 'forex-ib.json', 'prop-influencer.json', 'unified-creator.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'igaming-hybrid.json',
+        'forex-ib.json',
+        'prop-influencer.json',
+        'unified-creator.json',
+      ]),
+    );
   });
   it.each(files)('%s validates', (file) => {
     const r = validateDealTerms(JSON.parse(readFileSync(dir + file, 'utf8')));

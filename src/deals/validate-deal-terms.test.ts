@@ -31,7 +31,12 @@ describe('validateDealTerms', () => {
   });
 
   const bands = (list: unknown[]) =>
-    base([revshare({ rate: undefined, tiers: { basis: 'ngr', period: 'current', mode: 'retroactive', bands: list } })]);
+    base([
+      revshare({
+        rate: undefined,
+        tiers: { basis: 'ngr', period: 'current', mode: 'retroactive', bands: list },
+      }),
+    ]);
 
   it.each([
     ['not an object', 42, ''],
@@ -45,7 +50,15 @@ describe('validateDealTerms', () => {
     ['percent as a number', base([revshare({ rate: 30 })]), '/components/0/rate'],
     ['percent over 100', base([revshare({ rate: '130' })]), '/components/0/rate'],
     ['percent with 5 decimals', base([revshare({ rate: '1.23456' })]), '/components/0/rate'],
-    ['both rate and tiers', base([revshare({ tiers: { basis: 'ngr', period: 'current', mode: 'retroactive', bands: [{ from: '0', rate: '20' }] } })]), '/components/0/rate'],
+    [
+      'both rate and tiers',
+      base([
+        revshare({
+          tiers: { basis: 'ngr', period: 'current', mode: 'retroactive', bands: [{ from: '0', rate: '20' }] },
+        }),
+      ]),
+      '/components/0/rate',
+    ],
     ['neither rate nor tiers', base([revshare({ rate: undefined })]), '/components/0/rate'],
     ['unknown field', base([revshare({ colour: 'red' })]), '/components/0/colour'],
     ['first band not at 0', bands([{ from: '100', rate: '20' }]), '/components/0/tiers/bands/0/from'],
@@ -66,7 +79,14 @@ describe('validateDealTerms', () => {
       ]),
       '/components/0/tiers/bands/1/to',
     ],
-    ['open band before the last', bands([{ from: '0', rate: '25' }, { from: '5000', rate: '30' }]), '/components/0/tiers/bands/0/to'],
+    [
+      'open band before the last',
+      bands([
+        { from: '0', rate: '25' },
+        { from: '5000', rate: '30' },
+      ]),
+      '/components/0/tiers/bands/0/to',
+    ],
     ['closed last band', bands([{ from: '0', to: '5000', rate: '25' }]), '/components/0/tiers/bands/0/to'],
     [
       'tier rate over 100',
@@ -78,13 +98,31 @@ describe('validateDealTerms', () => {
     ],
     [
       'incremental NDC tiers',
-      base([revshare({ rate: undefined, tiers: { basis: 'ndc', period: 'current', mode: 'incremental', bands: [{ from: '0', rate: '25' }] } })]),
+      base([
+        revshare({
+          rate: undefined,
+          tiers: { basis: 'ndc', period: 'current', mode: 'incremental', bands: [{ from: '0', rate: '25' }] },
+        }),
+      ]),
       '/components/0/tiers/mode',
     ],
-    ['carryover without scope', base([revshare({ carryover: { enabled: true } })]), '/components/0/carryover/scope'],
+    [
+      'carryover without scope',
+      base([revshare({ carryover: { enabled: true } })]),
+      '/components/0/carryover/scope',
+    ],
     [
       'deduction listed twice',
-      base([revshare({ ngr: { deductions: [{ kind: 'bonuses', method: 'reported' }, { kind: 'bonuses', method: 'reported' }] } })]),
+      base([
+        revshare({
+          ngr: {
+            deductions: [
+              { kind: 'bonuses', method: 'reported' },
+              { kind: 'bonuses', method: 'reported' },
+            ],
+          },
+        }),
+      ]),
       '/components/0/ngr/deductions/1/kind',
     ],
     [
@@ -93,11 +131,25 @@ describe('validateDealTerms', () => {
       '/components/0/ngr/deductions/0',
     ],
     ['duplicate component id', base([revshare(), revshare()]), '/components/1/id'],
-    ['component segment outside the deal', base([revshare({ segments: ['ib'] })]), '/components/0/segments/0'],
+    [
+      'component segment outside the deal',
+      base([revshare({ segments: ['ib'] })]),
+      '/components/0/segments/0',
+    ],
     ['precedence naming no component', base([revshare()], { precedence: ['nope'] }), '/precedence/0'],
     [
       'split allocations over 100%',
-      base([{ id: 'reb', kind: 'forex_rebate', method: { kind: 'spread_share', percent: '30' }, ibModel: { kind: 'split', shares: ['70', '40'] } }], { segments: ['ib'] }),
+      base(
+        [
+          {
+            id: 'reb',
+            kind: 'forex_rebate',
+            method: { kind: 'spread_share', percent: '30' },
+            ibModel: { kind: 'split', shares: ['70', '40'] },
+          },
+        ],
+        { segments: ['ib'] },
+      ),
       '/components/0/ibModel/shares',
     ],
     [
@@ -107,7 +159,13 @@ describe('validateDealTerms', () => {
           {
             id: 'reb',
             kind: 'forex_rebate',
-            method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '4' }, { instrumentClass: 'fx', perLot: '5' }] },
+            method: {
+              kind: 'per_lot',
+              rates: [
+                { instrumentClass: 'fx', perLot: '4' },
+                { instrumentClass: 'fx', perLot: '5' },
+              ],
+            },
           },
         ],
         { segments: ['ib'] },
@@ -116,35 +174,90 @@ describe('validateDealTerms', () => {
     ],
     [
       'CySEC brand paying clients',
-      base([{ id: 'reb', kind: 'forex_rebate', method: { kind: 'spread_share', percent: '30' }, clientRebatePercent: '10' }], {
-        segments: ['ib'],
-        jurisdictions: ['CySEC'],
-      }),
+      base(
+        [
+          {
+            id: 'reb',
+            kind: 'forex_rebate',
+            method: { kind: 'spread_share', percent: '30' },
+            clientRebatePercent: '10',
+          },
+        ],
+        {
+          segments: ['ib'],
+          jurisdictions: ['CySEC'],
+        },
+      ),
       '/components/0/clientRebatePercent',
     ],
-    ['negative CPA amount', base([{ id: 'c', kind: 'igaming_cpa', amount: { default: '-100' }, qualification: {}, holdDays: 30 }]), '/components/0/amount/default'],
-    ['lower-case country code', base([{ id: 'c', kind: 'igaming_cpa', amount: { default: '100', byCountry: { gb: '150' } }, qualification: {}, holdDays: 30 }]), '/components/0/amount/byCountry'],
+    [
+      'negative CPA amount',
+      base([{ id: 'c', kind: 'igaming_cpa', amount: { default: '-100' }, qualification: {}, holdDays: 30 }]),
+      '/components/0/amount/default',
+    ],
+    [
+      'lower-case country code',
+      base([
+        {
+          id: 'c',
+          kind: 'igaming_cpa',
+          amount: { default: '100', byCountry: { gb: '150' } },
+          qualification: {},
+          holdDays: 30,
+        },
+      ]),
+      '/components/0/amount/byCountry',
+    ],
     [
       'clawback horizon shorter than the refund window',
-      base([{ id: 'p', kind: 'prop_purchase', rate: '15', purchases: 'first_only', base: 'amount_paid', refundWindowDays: 14, onRefund: 'clawback', clawbackHorizonDays: 7 }]),
+      base([
+        {
+          id: 'p',
+          kind: 'prop_purchase',
+          rate: '15',
+          purchases: 'first_only',
+          base: 'amount_paid',
+          refundWindowDays: 14,
+          onRefund: 'clawback',
+          clawbackHorizonDays: 7,
+        },
+      ]),
       '/components/0/clawbackHorizonDays',
     ],
     ['zero period cap', base([revshare()], { caps: { perPeriod: '0' } }), '/caps/perPeriod'],
-    ['override rate over 100', base([{ id: 'o', kind: 'sub_partner_override', ratesByDepth: ['5', '150'] }]), '/components/0/ratesByDepth/1'],
+    [
+      'override rate over 100',
+      base([{ id: 'o', kind: 'sub_partner_override', ratesByDepth: ['5', '150'] }]),
+      '/components/0/ratesByDepth/1',
+    ],
   ])('rejects %s', (_name, json, path) => {
     const errors = errorsOf(json);
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors.map((e) => e.path)).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/[/]/g, '\\/')}`)));
+    expect(errors.map((e) => e.path)).toContainEqual(
+      expect.stringMatching(new RegExp(`^${path.replace(/[/]/g, '\\/')}`)),
+    );
     for (const e of errors) expect(e.message.length).toBeGreaterThan(0);
   });
 
   it('applies the CySEC/ESMA rule from the brands the deal is issued for', () => {
-    const json = base([{ id: 'reb', kind: 'forex_rebate', method: { kind: 'spread_share', percent: '30' }, clientRebatePercent: '10' }], {
-      segments: ['ib'],
-      brands: ['fxeu'],
-    });
+    const json = base(
+      [
+        {
+          id: 'reb',
+          kind: 'forex_rebate',
+          method: { kind: 'spread_share', percent: '30' },
+          clientRebatePercent: '10',
+        },
+      ],
+      {
+        segments: ['ib'],
+        brands: ['fxeu'],
+      },
+    );
     expect(validateDealTerms(json).ok).toBe(true);
     const errors = errorsOf(json, { brandJurisdictions: { fxeu: ['ESMA'] } });
-    expect(errors).toEqual([{ path: '/components/0/clientRebatePercent', message: expect.stringMatching(/CySEC\/ESMA/) }]);
+    expect(errors).toEqual([
+      { path: '/components/0/clientRebatePercent', message: expect.stringMatching(/CySEC\/ESMA/) },
+    ]);
   });
 });

@@ -213,7 +213,10 @@ function checkSemantics(terms: DealTerms, options: ValidateDealOptions, errors: 
       case 'forex_cpa':
         for (const country of Object.keys(c.amount.byCountry ?? {})) {
           if (!/^[A-Z]{2}$/.test(country)) {
-            errors.push({ path: `${at}/amount/byCountry/${country}`, message: 'must be an ISO 3166-1 alpha-2 country code (e.g. GB)' });
+            errors.push({
+              path: `${at}/amount/byCountry/${country}`,
+              message: 'must be an ISO 3166-1 alpha-2 country code (e.g. GB)',
+            });
           }
         }
         break;
