@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DealTerms } from '../deals/index.js';
 import type { ActivityRow, DealVersion, Ownership } from './index.js';
 import { byKind, deal, eur, FEB, igDay, JAN, MAR, owner, run, sumOf, trade } from './test-support.js';
 
@@ -951,5 +950,3 @@ describe('every segment: fees, caps, overrides, precedence', () => {
     expect(JAN.id).toBe('2025-01');
   });
 });
-
-export type { DealTerms };

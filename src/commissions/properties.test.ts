@@ -369,7 +369,7 @@ describe('engine properties', () => {
               },
             ],
           });
-          let carried = null;
+          let carried: PeriodResult['state'] | null = null;
           let paid = 0n;
           months.forEach((ngr, i) => {
             const m = String(i + 1).padStart(2, '0');
