@@ -25,3 +25,10 @@ describe('docs/examples/deals', () => {
     expect(r.terms.schemaVersion).toBe(1);
   });
 });
+
+describe('docs/deals.md', () => {
+  it('shows each example exactly as the validated file', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/deals.md', import.meta.url)), 'utf8');
+    for (const file of files) expect(doc).toContain(readFileSync(dir + file, 'utf8'));
+  });
+});
