@@ -1,9 +1,12 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { auditRoutes } from './audit/routes.js';
@@ -27,6 +30,47 @@ declare module 'fastify' {
 export type App = FastifyInstance;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Paths the web app's SPA fallback never answers: they stay the server's own (JSON 404 when unknown). */
+const SERVER_PATHS = /^\/(api|r|docs|openapi\.json|healthz|readyz)(\/|$|\?)/;
+
+/** The built web app (`npm run build:web`): `web/dist` beside `src/` when run from source, or from `dist/src/`. */
+function webDistDir(): string | undefined {
+  for (const rel of ['../web/dist', '../../web/dist']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (fs.existsSync(`${dir}/index.html`)) return dir;
+  }
+  return undefined;
+}
+
+/**
+ * Serves the web console and partner portal (issue 7): hashed assets under /static/ cached for a year, and
+ * `index.html` for every other GET outside the server's own paths, so client routes such as `/reset-password` load.
+ * Without a built web app the root points at the API documentation.
+ */
+async function serveWebApp(app: App): Promise<void> {
+  const root = webDistDir();
+  if (!root) {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: `${root}/static`,
+    prefix: '/static/',
+    index: false,
+    // Vite names these files by their content hash, so they never change.
+    cacheControl: true,
+    immutable: true,
+    maxAge: '365d',
+  });
+  app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+    if (SERVER_PATHS.test(req.url)) return reply.callNotFound();
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+  });
+  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false }),
+  );
+}
 
 export interface BuildOptions extends ServiceOverrides {
   /** Use these services (tests share one database); otherwise they are created and closed with the app. */
@@ -129,8 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  // Until the web console lands (issue 7), the root points people at the API documentation.
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
+  await serveWebApp(app);
 
   await app.register(
     async (api) => {

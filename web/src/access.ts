@@ -1,0 +1,27 @@
+import type { LoginRole } from './api/types';
+
+/**
+ * Which login role reaches which page, mirroring docs/roles.md and the route guards of /api/v1. The UI only
+ * hides what the API would refuse anyway (403/404); it never grants more.
+ */
+export const ACCESS = {
+  overview: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  partners: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  createPartner: ['admin', 'partner_manager'],
+  audit: ['admin', 'compliance'],
+  brands: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  editBrands: ['admin'],
+  users: ['admin'],
+  apiKeys: ['admin'],
+  portal: ['partner'],
+} as const satisfies Record<string, readonly LoginRole[]>;
+
+export type Area = keyof typeof ACCESS;
+
+export function can(role: LoginRole, area: Area): boolean {
+  return (ACCESS[area] as readonly LoginRole[]).includes(role);
+}
+
+export function homeOf(role: LoginRole): string {
+  return role === 'partner' ? '/portal' : '/';
+}

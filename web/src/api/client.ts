@@ -1,0 +1,129 @@
+/**
+ * The one fetch wrapper of the web app: same-origin, JSON, the session cookie, the `X-CSRF-Token` header on
+ * every write, and the API's error envelope `{ error: { code, message, details } }` turned into an
+ * `ApiError` whose field errors the forms show next to their inputs.
+ */
+
+export interface FieldError {
+  path: string;
+  message: string;
+  in?: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+  readonly requestId: string | null;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown>,
+    requestId: string | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.requestId = requestId;
+  }
+
+  /** `details.fields` keyed by the body property they name (`/email` → `email`, `/a/0` → `a`). */
+  get fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const fields = Array.isArray(this.details.fields) ? (this.details.fields as FieldError[]) : [];
+    for (const f of fields) {
+      const key = f.path.replace(/^\//, '').split('/')[0] || '_';
+      out[key] ??= f.message.charAt(0).toUpperCase() + f.message.slice(1);
+    }
+    return out;
+  }
+}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when a request answers 401 UNAUTHENTICATED (the session ended): the app returns to sign-in. */
+export function setOnUnauthenticated(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'NETWORK',
+      'The server cannot be reached. Check your connection and retry.',
+      {},
+      null,
+    );
+  }
+  const requestId = res.headers.get('x-request-id');
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string; details?: Record<string, unknown> } })
+      ?.error;
+    const apiError = new ApiError(
+      res.status,
+      err?.code ?? `HTTP_${res.status}`,
+      err?.message ?? `The server answered ${res.status}.`,
+      err?.details ?? {},
+      requestId,
+    );
+    if (apiError.code === 'UNAUTHENTICATED' && onUnauthenticated) onUnauthenticated();
+    throw apiError;
+  }
+  return json as T;
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query)),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+};
+
+/** A message for people: the API's own message, plus the request id for support on server errors. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    return err.status >= 500 && err.requestId ? `${err.message} (request ${err.requestId})` : err.message;
+  }
+  return err instanceof Error ? err.message : 'Something went wrong.';
+}

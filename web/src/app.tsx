@@ -1,0 +1,181 @@
+import { Center } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useEffect } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { type Area, can, homeOf } from './access';
+import { setOnUnauthenticated } from './api/client';
+import { Shell } from './components/shell';
+import { ErrorState, LoadingState } from './components/states';
+import { AccountPage } from './pages/account-page';
+import { EnrolTotpPage } from './pages/auth/enrol-totp-page';
+import { ForgotPasswordPage } from './pages/auth/forgot-password-page';
+import { LoginPage } from './pages/auth/login-page';
+import { ResetPasswordPage } from './pages/auth/reset-password-page';
+import { ForbiddenPage, NotFoundPage } from './pages/errors';
+import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
+import { PortalHomePage } from './pages/portal/portal-home-page';
+import { PortalProfilePage } from './pages/portal/portal-profile-page';
+import { ApiKeysPage } from './pages/staff/api-keys-page';
+import { AuditPage } from './pages/staff/audit-page';
+import { BrandsPage } from './pages/staff/brands-page';
+import { OverviewPage } from './pages/staff/overview-page';
+import { PartnerDetailPage } from './pages/staff/partner-detail-page';
+import { PartnersPage } from './pages/staff/partners-page';
+import { UsersPage } from './pages/staff/users-page';
+import { SESSION_KEY, SessionProvider, useSession, useSessionQuery } from './session';
+
+/** A page only some roles reach: others get an explanation, not the page (the API would refuse it too). */
+function Guard({ area, children }: { area: Area; children: ReactNode }) {
+  const role = useSession().user.role;
+  return can(role, area) ? children : <ForbiddenPage />;
+}
+
+function Home() {
+  const role = useSession().user.role;
+  return role === 'partner' ? <Navigate to={homeOf(role)} replace /> : <OverviewPage />;
+}
+
+export function App() {
+  const qc = useQueryClient();
+  const location = useLocation();
+  const sessionQuery = useSessionQuery();
+
+  useEffect(() => {
+    setOnUnauthenticated(() => qc.setQueryData(SESSION_KEY, null));
+    return () => setOnUnauthenticated(null);
+  }, [qc]);
+
+  if (sessionQuery.isPending) {
+    return (
+      <Center mih="100vh">
+        <LoadingState />
+      </Center>
+    );
+  }
+  if (sessionQuery.isError) {
+    return (
+      <Center mih="100vh" p="md">
+        <ErrorState error={sessionQuery.error} retry={() => sessionQuery.refetch()} />
+      </Center>
+    );
+  }
+  const session = sessionQuery.data;
+
+  const publicRoutes = (
+    <>
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+    </>
+  );
+
+  if (!session) {
+    const next =
+      location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    return (
+      <Routes>
+        {publicRoutes}
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to={`/login${next}`} replace />} />
+      </Routes>
+    );
+  }
+
+  if (session.totpEnrolmentRequired) {
+    return (
+      <SessionProvider session={session}>
+        <Routes>
+          {publicRoutes}
+          <Route path="/enrol-2fa" element={<EnrolTotpPage />} />
+          <Route path="*" element={<Navigate to="/enrol-2fa" replace />} />
+        </Routes>
+      </SessionProvider>
+    );
+  }
+
+  return (
+    <SessionProvider session={session}>
+      <Routes>
+        {publicRoutes}
+        <Route path="/login" element={<Navigate to={homeOf(session.user.role)} replace />} />
+        <Route path="/enrol-2fa" element={<Navigate to={homeOf(session.user.role)} replace />} />
+        <Route element={<Shell />}>
+          <Route index element={<Home />} />
+          <Route
+            path="partners"
+            element={
+              <Guard area="partners">
+                <PartnersPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="partners/:id"
+            element={
+              <Guard area="partners">
+                <PartnerDetailPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <Guard area="audit">
+                <AuditPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="settings/brands"
+            element={
+              <Guard area="brands">
+                <BrandsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="settings/users"
+            element={
+              <Guard area="users">
+                <UsersPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="settings/api-keys"
+            element={
+              <Guard area="apiKeys">
+                <ApiKeysPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal"
+            element={
+              <Guard area="portal">
+                <PortalHomePage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/profile"
+            element={
+              <Guard area="portal">
+                <PortalProfilePage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/api-keys"
+            element={
+              <Guard area="portal">
+                <PortalApiKeysPage />
+              </Guard>
+            }
+          />
+          <Route path="account" element={<AccountPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,112 @@
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconChartLine, IconLink, IconWallet } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { getPortalProfile, listApiKeys } from '../../api/endpoints';
+import { ErrorState, LoadingState, PageHeader } from '../../components/states';
+import { label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
+import { useSession } from '../../session';
+
+function Pending({ icon, title, text }: { icon: React.ReactNode; title: string; text: string }) {
+  return (
+    <Card withBorder radius="md" padding="md">
+      <Group gap="xs" mb={6}>
+        {icon}
+        <Text fw={600}>{title}</Text>
+      </Group>
+      <Text size="sm" c="dimmed">
+        {text}
+      </Text>
+    </Card>
+  );
+}
+
+export function PortalHomePage() {
+  const { user } = useSession();
+  const profile = useQuery({ queryKey: ['portal', 'profile'], queryFn: getPortalProfile });
+  const keys = useQuery({ queryKey: ['api-keys'], queryFn: listApiKeys });
+
+  if (profile.isPending) return <LoadingState />;
+  if (profile.isError) return <ErrorState error={profile.error} retry={() => profile.refetch()} />;
+  const p = profile.data;
+  const activeKeys = keys.data?.items.filter((k) => !k.revokedAt).length ?? 0;
+
+  return (
+    <>
+      <PageHeader title={`Welcome, ${p.displayName}`} description="Your partner portal" />
+      {p.status !== 'active' && (
+        <Alert
+          color="yellow"
+          mb="md"
+          title={`Your account is ${label(STATUS_LABELS, p.status).toLowerCase()}`}
+        >
+          Your partner manager is in touch about the next steps. Earnings start once your account is active.
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md" mb="md">
+        <Card withBorder radius="md" padding="md">
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+            Status
+          </Text>
+          <Badge mt={6} color={statusColor(p.status)} variant="light" size="lg">
+            {label(STATUS_LABELS, p.status)}
+          </Badge>
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase" mt="md">
+            Segments
+          </Text>
+          <Group gap={4} mt={6}>
+            {p.segments.map((s) => (
+              <Badge key={s} variant="outline" color="gray">
+                {label(SEGMENT_LABELS, s)}
+              </Badge>
+            ))}
+          </Group>
+        </Card>
+        <Card withBorder radius="md" padding="md">
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+            Security
+          </Text>
+          <Text size="sm" mt={6}>
+            Two-factor authentication is <strong>{user.totpEnabled ? 'on' : 'off'}</strong>.
+          </Text>
+          <Anchor component={Link} to="/account" size="sm">
+            Account and security
+          </Anchor>
+        </Card>
+        <Card withBorder radius="md" padding="md">
+          <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+            API keys
+          </Text>
+          <Text size="sm" mt={6}>
+            {keys.isPending ? 'Loading…' : `${activeKeys} active key${activeKeys === 1 ? '' : 's'}`}
+          </Text>
+          <Anchor component={Link} to="/portal/api-keys" size="sm">
+            Manage API keys
+          </Anchor>
+        </Card>
+      </SimpleGrid>
+      <Title order={2} size="h4" mb="sm">
+        Coming to your portal
+      </Title>
+      <Stack gap="md">
+        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
+          <Pending
+            icon={<IconLink size={18} aria-hidden />}
+            title="Links and codes"
+            text="Your tracking links with sub-ids, QR codes and stats per link will show here."
+          />
+          <Pending
+            icon={<IconChartLine size={18} aria-hidden />}
+            title="Performance"
+            text="Clicks, registrations, first deposits and commission over time."
+          />
+          <Pending
+            icon={<IconWallet size={18} aria-hidden />}
+            title="Balance and payouts"
+            text="Pending, approved and payable balance, the next payout date and your statements."
+          />
+        </SimpleGrid>
+      </Stack>
+    </>
+  );
+}
