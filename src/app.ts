@@ -13,7 +13,11 @@ import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { brandRoutes } from './brands/routes.js';
+import { attributionRoutes } from './attribution/routes.js';
+import { intakeRoutes } from './intake/routes.js';
 import { partnerRoutes } from './partners/routes.js';
+import { redirectRoutes } from './tracking/redirect-routes.js';
+import { trackingRoutes } from './tracking/routes.js';
 import type { Config } from './platform/config.js';
 import { closeServices, createServices, type ServiceOverrides } from './platform/create-services.js';
 import { pingDatabase } from './platform/db/database.js';
@@ -153,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(authGuard, { services });
+  await app.register(redirectRoutes, { services });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
     status: 'ok',
@@ -181,6 +186,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(auditRoutes);
       await api.register(brandRoutes);
       await api.register(partnerRoutes);
+      await api.register(intakeRoutes);
+      await api.register(attributionRoutes);
+      await api.register(trackingRoutes);
     },
     { prefix: '/api/v1' },
   );

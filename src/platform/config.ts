@@ -38,6 +38,23 @@ export interface Config {
   jobs: boolean;
   /** Trust X-Forwarded-* headers (behind a load balancer). */
   trustProxy: boolean;
+  /** Click redirect and postbacks (issue 5). */
+  tracking: {
+    /** Secret mixed into the hashes of client addresses (set a long random value in production). */
+    ipHashSalt: string;
+    /** Request header carrying the visitor's country (ISO alpha-2), e.g. cf-ipcountry. */
+    countryHeader: string;
+    /** Where unknown codes go; unset: 404. Paused links go to their brand's fallback URL. */
+    unknownCodeUrl: string | undefined;
+    /** How long a resolved link stays cached in one process (other processes see changes after this). */
+    linkCacheTtlSeconds: number;
+    /** Clicks held in memory before the redirect waits for the writer (back-pressure). */
+    clickBufferMax: number;
+    /** Longest time a click waits in the buffer before it is written. */
+    clickFlushMs: number;
+    /** Accepted clock skew of signed postbacks. */
+    signatureToleranceSeconds: number;
+  };
   /** Partner documents: AES-256-GCM key (base64 of 32 bytes; unset: a dev key is derived, with a warning), folder, size limit. */
   documents: { key: string | undefined; dir: string; maxBytes: number };
 }
@@ -101,6 +118,15 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     },
     jobs: false,
     trustProxy: env.CONSORT_TRUST_PROXY === 'true',
+    tracking: {
+      ipHashSalt: env.CONSORT_IP_HASH_SALT ?? 'consort-default-salt',
+      countryHeader: (env.CONSORT_COUNTRY_HEADER ?? 'cf-ipcountry').toLowerCase(),
+      unknownCodeUrl: env.CONSORT_UNKNOWN_CODE_URL || undefined,
+      linkCacheTtlSeconds: intFrom('CONSORT_LINK_CACHE_TTL_SECONDS', env.CONSORT_LINK_CACHE_TTL_SECONDS, 30),
+      clickBufferMax: intFrom('CONSORT_CLICK_BUFFER_MAX', env.CONSORT_CLICK_BUFFER_MAX, 50_000),
+      clickFlushMs: intFrom('CONSORT_CLICK_FLUSH_MS', env.CONSORT_CLICK_FLUSH_MS, 250),
+      signatureToleranceSeconds: 300,
+    },
     documents: {
       key: env.CONSORT_DOCUMENT_KEY || undefined,
       dir: path.resolve(

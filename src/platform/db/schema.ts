@@ -691,6 +691,317 @@ export interface PostbackDeliveryTable {
   finished_at: Timestamp | null;
 }
 
+// ---- tracking, attribution and activity intake (issue 5) ----
+
+export interface AttributionSettingsTable {
+  brand_id: string;
+  model: 'last_click' | 'first_click';
+  window_days: number;
+  code_overrides_link: boolean;
+  lock_on: 'registration' | 'first_purchase';
+  /** Days the ownership lock lasts; null = for good. */
+  lock_days: number | null;
+  updated_at: Timestamp;
+}
+
+export interface EventSigningSecretTable {
+  brand_id: string;
+  secret: string;
+  created_at: Timestamp;
+}
+
+export interface ClickTable {
+  /** UUIDv7: time-ordered. */
+  id: string;
+  clicked_at: Timestamp;
+  link_id: string | null;
+  promo_code_id: string | null;
+  partner_id: string;
+  segment: Segment;
+  brand_id: string;
+  ip_hash: string;
+  visitor_id: string;
+  user_agent: string | null;
+  referer: string | null;
+  country: string | null;
+  sub1: string | null;
+  sub2: string | null;
+  sub3: string | null;
+  sub4: string | null;
+  sub5: string | null;
+  is_bot: boolean;
+}
+
+export interface ClickUniqueTable {
+  day: ColumnType<string, string, string>;
+  link_id: string;
+  visitor_id: string;
+}
+
+export interface RedirectMissTable {
+  hour: Timestamp;
+  code: string;
+  reason: 'unknown' | 'paused' | 'partner_inactive';
+  count: Int8;
+}
+
+export interface CustomerTable {
+  id: string;
+  brand_id: string;
+  /** The operator's id: never shown to partners. */
+  external_id: string;
+  /** Pseudonymous id (`cu_…`) shown to partners and used by the engine. */
+  public_id: string;
+  owner_partner_id: string | null;
+  owner_segment: Segment | null;
+  owner_link_id: string | null;
+  owner_promo_code_id: string | null;
+  owner_click_id: string | null;
+  owner_sub_id: string | null;
+  attribution_source: 'none' | 'click' | 'code' | 'staff';
+  attributed_at: Timestamp | null;
+  registered_at: Timestamp | null;
+  first_deposit_at: Timestamp | null;
+  /** Minor units of first_deposit_currency. */
+  first_deposit_amount: Int8 | null;
+  first_deposit_currency: string | null;
+  first_purchase_at: Timestamp | null;
+  locked_at: Timestamp | null;
+  country: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CustomerOwnershipHistoryTable {
+  id: string;
+  customer_id: string;
+  partner_id: string | null;
+  segment: Segment | null;
+  source: 'click' | 'code' | 'staff' | 'none';
+  decided_by: 'attribution' | 'staff';
+  reason: string | null;
+  event_id: string | null;
+  actor_id: string | null;
+  decided_at: Timestamp;
+}
+
+export interface OverlapTable {
+  id: string;
+  customer_id: string;
+  brand_id: string;
+  owner_partner_id: string | null;
+  owner_segment: Segment | null;
+  competing_partner_id: string;
+  competing_segment: Segment;
+  source: 'click' | 'code';
+  click_id: string | null;
+  promo_code_id: string | null;
+  event_id: string | null;
+  detected_at: Timestamp;
+}
+
+export type CustomerFlag = 'self_excluded' | 'duplicate' | 'fraud';
+
+export interface CustomerFlagTable {
+  id: string;
+  customer_id: string;
+  flag: CustomerFlag;
+  reason: string;
+  set_by: string | null;
+  set_at: Timestamp;
+  cleared_at: Timestamp | null;
+  cleared_by: string | null;
+  clear_reason: string | null;
+}
+
+export type EventType = 'registration' | 'ftd' | 'deposit' | 'purchase' | 'refund' | 'chargeback' | 'qualification';
+
+export interface EventTable {
+  id: string;
+  brand_id: string;
+  external_id: string;
+  type: EventType;
+  /** `approved` (default), `pending`, `declined`, `chargeback`, `refunded`, `void`. */
+  status: string;
+  customer_id: string;
+  occurred_at: Timestamp;
+  /** Minor units of `currency`. */
+  amount: Int8 | null;
+  currency: string | null;
+  click_id: string | null;
+  promo_code: string | null;
+  version: number;
+  content_hash: string;
+  payload: Json<Record<string, unknown>>;
+  extra: Json<Record<string, string>>;
+  received_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventVersionTable {
+  event_id: string;
+  version: number;
+  content_hash: string;
+  payload: Json<Record<string, unknown>>;
+  extra: Json<Record<string, string>>;
+  received_at: Timestamp;
+  actor_id: string | null;
+}
+
+type Day = ColumnType<string, string, string>;
+
+/** One customer's iGaming activity on one day (engine: IgamingDayRow). Amounts in minor units. */
+export interface IgamingDayTable {
+  brand_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  stakes: Int8;
+  wins: Int8;
+  bonuses: Int8;
+  jackpot_contributions: Int8;
+  gaming_tax: Int8;
+  payment_fees: Int8;
+  chargebacks: Int8;
+  admin_fee: Int8;
+  deposits: Int8;
+  bets: number;
+  version: number;
+  received_at: Timestamp;
+}
+
+/** One closed Forex/CFD trade (engine: TradeRow). */
+export interface TradeTable {
+  brand_id: string;
+  trade_id: string;
+  customer_id: string;
+  symbol: string;
+  instrument_class: string;
+  account_type: string;
+  side: 'buy' | 'sell';
+  /** numeric(18,4), read as a decimal string. */
+  lots: ColumnType<string, string, string>;
+  opened_at: Timestamp;
+  closed_at: Timestamp;
+  currency: string;
+  spread_per_lot: Int8;
+  markup_per_lot: Int8;
+  commission: Int8;
+  equity: Int8 | null;
+  credit: Int8 | null;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface PropPurchaseTable {
+  brand_id: string;
+  purchase_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount_paid: Int8;
+  list_price: Int8;
+  purchase_kind: 'first' | 'reset' | 'retake' | 'subscription';
+  promo_code: string | null;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface PropRefundTable {
+  brand_id: string;
+  refund_id: string;
+  purchase_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount: Int8;
+  reason: 'refund' | 'chargeback';
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface FundedPayoutTable {
+  brand_id: string;
+  payout_id: string;
+  customer_id: string;
+  day: Day;
+  currency: string;
+  amount: Int8;
+  version: number;
+  received_at: Timestamp;
+}
+
+export interface ActivityImportTable {
+  id: string;
+  brand_id: string;
+  kind: string;
+  source: string;
+  rows_read: Int8;
+  rows_inserted: Int8;
+  rows_updated: Int8;
+  rows_unchanged: Int8;
+  rows_rejected: Int8;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
+interface RollupMetrics {
+  brand_id: string;
+  partner_id: string;
+  segment: Segment;
+  link_id: string | null;
+  sub_id: string;
+  currency: string;
+  clicks: Int8;
+  unique_clicks: Int8;
+  registrations: Int8;
+  ftds: Int8;
+  ftd_amount: Int8;
+  deposits: Int8;
+  deposit_amount: Int8;
+  purchases: Int8;
+  purchase_amount: Int8;
+  refund_amount: Int8;
+  revenue: Int8;
+}
+export interface RollupHourlyTable extends RollupMetrics {
+  hour: Timestamp;
+}
+export interface RollupDailyTable extends RollupMetrics {
+  /** Day in the brand's time zone. */
+  day: Day;
+}
+
+export interface PartnerPostbackTable {
+  id: string;
+  partner_id: string;
+  brand_id: string | null;
+  event_type: EventType;
+  url: string;
+  enabled: boolean;
+  consecutive_failures: number;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PostbackDeliveryTable {
+  id: string;
+  postback_id: string;
+  partner_id: string;
+  event_id: string;
+  event_version: number;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  enqueued_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
 export interface Database {
   brands: BrandTable;
   partners: PartnerTable;
@@ -702,6 +1013,27 @@ export interface Database {
   audit_chain: AuditChainTable;
   audit_verifications: AuditVerificationTable;
   tracking_links: TrackingLinkTable;
+  attribution_settings: AttributionSettingsTable;
+  event_signing_secrets: EventSigningSecretTable;
+  clicks: ClickTable;
+  click_uniques: ClickUniqueTable;
+  redirect_misses: RedirectMissTable;
+  customers: CustomerTable;
+  customer_ownership_history: CustomerOwnershipHistoryTable;
+  attribution_overlaps: OverlapTable;
+  customer_flags: CustomerFlagTable;
+  events: EventTable;
+  event_versions: EventVersionTable;
+  igaming_days: IgamingDayTable;
+  trades: TradeTable;
+  prop_purchases: PropPurchaseTable;
+  prop_refunds: PropRefundTable;
+  funded_payouts: FundedPayoutTable;
+  activity_imports: ActivityImportTable;
+  rollups_hourly: RollupHourlyTable;
+  rollups_daily: RollupDailyTable;
+  partner_postbacks: PartnerPostbackTable;
+  postback_deliveries: PostbackDeliveryTable;
   promo_codes: PromoCodeTable;
   partner_payment_details: PartnerPaymentDetailsTable;
   partner_brands: PartnerBrandTable;

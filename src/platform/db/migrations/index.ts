@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m20261125T1700 from './20261125T1700-foundation.js';
 import * as m20261125T1710 from './20261125T1710-tracking-assets.js';
+import * as m20261125T1730 from './20261125T1730-tracking-intake.js';
 import * as m20261125T1720 from './20261125T1720-partners-onboarding.js';
 
 /**
@@ -10,5 +11,6 @@ import * as m20261125T1720 from './20261125T1720-partners-onboarding.js';
 export const migrations: Record<string, Migration> = {
   '20261125T1700-foundation': m20261125T1700,
   '20261125T1710-tracking-assets': m20261125T1710,
+  '20261125T1730-tracking-intake': m20261125T1730,
   '20261125T1720-partners-onboarding': m20261125T1720,
 };
