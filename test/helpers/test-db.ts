@@ -24,16 +24,19 @@ export function urlFor(database: string): string {
 }
 
 /**
- * A fresh, empty database for one test file: a new PostgreSQL database (dropped afterwards) or an
- * in-memory PGlite. Tests isolate themselves, so reruns and parallel files never see each other's rows.
+ * A fresh database for one test file: a new PostgreSQL database (dropped afterwards) or an in-memory
+ * PGlite, loaded from the run's migrated snapshot unless `empty` is asked for (the migration tests). Tests isolate themselves, so reruns and parallel files never see each other's rows.
  */
-export async function createTestDatabase(): Promise<{
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<{
   database: DatabaseHandle;
   url?: string;
   drop(): Promise<void>;
 }> {
   if (ENGINE === 'pglite') {
-    const database = await openDatabase({});
+    const template = path.resolve('test-results/pglite-template.tar');
+    const database = await openDatabase(
+      !opts.empty && fs.existsSync(template) ? { loadDataDir: new Blob([fs.readFileSync(template)]) } : {},
+    );
     recordUsage('pglite:memory');
     return { database, drop: () => database.close() };
   }

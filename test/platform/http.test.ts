@@ -23,8 +23,6 @@ describe(`HTTP basics [${ENGINE}]`, () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toMatch(/^3\./);
-    const routes = t.app.printRoutes({ commonPrefix: false });
-    expect(routes).toContain('/api/v1/auth/login');
     for (const p of ['/api/v1/auth/login', '/api/v1/audit', '/api/v1/brands/{id}', '/api/v1/api-keys']) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
@@ -69,8 +67,10 @@ describe(`OpenAPI document [${ENGINE}]`, () => {
       doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>,
     )) {
       if (!p.startsWith('/api/v1')) continue;
-      for (const op of Object.values(ops))
-        expect(Object.keys(op.responses).some((c) => c.startsWith('4'))).toBe(true);
+      for (const [method, op] of Object.entries(ops)) {
+        const has4xx = Object.keys(op.responses).some((c) => c.startsWith('4'));
+        expect(has4xx, `${method.toUpperCase()} ${p} documents no 4xx response`).toBe(true);
+      }
     }
   });
 });

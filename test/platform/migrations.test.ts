@@ -6,7 +6,7 @@ import { createTestDatabase, ENGINE } from '../helpers/test-db.js';
 
 let handle: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
-  handle = await createTestDatabase();
+  handle = await createTestDatabase({ empty: true });
 });
 afterAll(() => handle.drop());
 

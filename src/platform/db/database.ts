@@ -30,6 +30,8 @@ export interface OpenOptions {
   lock?: Omit<LockHolder, 'pid' | 'host' | 'startedAt'>;
   /** Pool size on PostgreSQL. */
   poolSize?: number;
+  /** PGlite only: start from this dumped data folder (tests load a migrated snapshot). */
+  loadDataDir?: Blob;
 }
 
 const INT8 = 20;
@@ -47,7 +49,7 @@ const pgliteParsers = { [INT8]: (v: string) => v, [DATE]: (v: string) => v, [NUM
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPglite(options.dataDir, options.lock);
+  return openPglite(options.dataDir, options.lock, options.loadDataDir);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
@@ -73,11 +75,15 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 async function openPglite(
   dataDir: string | undefined,
   lockHolder: OpenOptions['lock'],
+  loadDataDir?: Blob,
 ): Promise<DatabaseHandle> {
   const lock = dataDir ? DataDirLock.acquire(dataDir, lockHolder ?? { kind: 'cli' }) : undefined;
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dataDir ? `${dataDir}/pgdata` : undefined, { parsers: pgliteParsers });
+    pglite = await PGlite.create(dataDir ? `${dataDir}/pgdata` : undefined, {
+      parsers: pgliteParsers,
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
   } catch (err) {
     lock?.release();
     throw err;
