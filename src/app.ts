@@ -150,6 +150,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           name: 'partners',
           description: 'Partners (one record per person or company, in one or more segments)',
         },
+        {
+          name: 'onboarding',
+          description: 'Applications, invitations, documents and vetting, deal templates, contracts',
+        },
+        { name: 'portal', description: "The partner portal: a partner's own data" },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },

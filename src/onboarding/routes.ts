@@ -576,6 +576,7 @@ export const onboardingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['onboarding'],
         summary: 'Download a document (decrypted, hash-checked)',
         params: IdParams,
+        response: errors(401, 403, 404),
       },
     },
     async (req, reply) => {

@@ -222,7 +222,12 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/portal/documents/:id/content',
     {
       config: PARTNER,
-      schema: { tags: ['portal'], summary: 'Download an own document', params: IdParams, ...{} },
+      schema: {
+        tags: ['portal'],
+        summary: 'Download an own document',
+        params: IdParams,
+        response: errors(401, 403, 404),
+      },
     },
     async (req, reply) => {
       const d = await s.db
