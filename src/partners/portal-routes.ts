@@ -241,7 +241,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .header('content-type', d.mime)
         .header('content-disposition', `attachment; filename="${d.file_name.replace(/[^\w.-]/g, '_')}"`)
-        .send(bytes);
+        .send(bytes as never);
     },
   );
 

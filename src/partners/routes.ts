@@ -75,7 +75,9 @@ async function withBrands(
 export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
   // Document uploads (this plugin's routes only): one file, limits checked while streaming.
+  // preservePath: see the name as sent, so path tricks are refused rather than silently stripped.
   await app.register(fastifyMultipart, {
+    preservePath: true,
     limits: { fileSize: s.config.documents.maxBytes, files: 1, fields: 5, parts: 6, fieldSize: 1000 },
   });
 
