@@ -5,6 +5,7 @@
  * through the engine. The baseline reads the same rows from the same generator and only looks up each
  * row's owner and adds its amount to a per-partner total with the money type. The last line is JSON.
  */
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { createPeriodRun } from '../src/commissions/index.js';
@@ -467,6 +468,21 @@ function main() {
     `engine: add ${((addDone - start) / 1000).toFixed(2)} s, finish ${((performance.now() - addDone) / 1000).toFixed(2)} s; baseline ${base.seconds.toFixed(2)} s`,
   );
   console.log(`issues: ${JSON.stringify(result.issues.slice(0, 5))}`);
+  if (process.env.BENCH_HASH) {
+    // a fingerprint of the output, to check that an optimisation changes nothing (overrides apart)
+    const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
+    const h = createHash('sha256');
+    const hOwn = createHash('sha256');
+    for (const l of result.lines) {
+      const j = JSON.stringify(l, big);
+      h.update(j);
+      if (l.derivedFrom === null) hOwn.update(j);
+    }
+    const rest = JSON.stringify({ totals: result.totals, state: result.state, issues: result.issues }, big);
+    console.log(
+      `hash lines ${h.digest('hex').slice(0, 16)} own ${hOwn.digest('hex').slice(0, 16)} state ${createHash('sha256').update(rest).digest('hex').slice(0, 16)}`,
+    );
+  }
   const rowsPerS = Math.round(rows / seconds);
   const baselinePerS = Math.round(base.rows / base.seconds);
   console.log(

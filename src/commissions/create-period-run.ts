@@ -71,15 +71,21 @@ interface IgAgg {
   readonly cpaUntil: number;
   /** FX factor of the pending raw sums (0n: none pending). */
   k: bigint;
-  rStakes: bigint;
-  rWins: bigint;
-  rBonus: bigint;
-  rJackpot: bigint;
-  rTax: bigint;
-  rFees: bigint;
-  rCb: bigint;
-  rAdmin: bigint;
-  rWager: bigint;
+  /**
+   * Pending raw sums in minor units as JS integers (exact: every addend and every partial sum stays
+   * within ±2^53, see `mag`); adding a number allocates nothing, where a bigint add allocates.
+   */
+  rStakes: number;
+  rWins: number;
+  rBonus: number;
+  rJackpot: number;
+  rTax: number;
+  rFees: number;
+  rCb: number;
+  rAdmin: number;
+  rWager: number;
+  /** Sum of the magnitudes added since the last flush: bounds every pending sum. */
+  mag: number;
   /** Exact sums at MONEY_SCALE, created on the first flush (most customers flush once, at finish). */
   e: IgExact | null;
   bets: number;
@@ -107,6 +113,15 @@ interface Cell {
   allLots: number;
   /** Exact amounts of trades computed one by one (TRADE_SCALE). */
   extra: bigint;
+  /**
+   * Spread- or markup-based trades without cap or credit coefficient: Σ lots (millionths) × amount per lot
+   * (minor units) as a JS integer (kept under 2^52), worth `pend` × `pk` × `ppm` at TRADE_SCALE.
+   */
+  pend: number;
+  /** FX factor of `pend` (0n: nothing pending). */
+  pk: bigint;
+  /** The share applied to `pend` (ppm). */
+  readonly ppm: bigint;
   trades: number;
 }
 
@@ -194,6 +209,9 @@ const ZERO_STATE: CarriedState = {
 export function emptyCarriedState(): CarriedState {
   return ZERO_STATE;
 }
+
+/** Pending JS-integer sums are flushed to exact bigints before their magnitude could pass 2^53. */
+const SAFE_SUM = 2 ** 52;
 
 const psKeyOf = (partnerId: string, segment: string) => `${partnerId}\u0000${segment}`;
 const fmt = formatScaledTrim;
@@ -476,20 +494,81 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     paidRows++;
     agg.days++;
-    if (agg.rev && day < agg.revUntil) {
-      agg.rStakes += row.stakes;
-      agg.rWins += row.wins;
-      if (row.bonuses) agg.rBonus += row.bonuses;
-      if (row.jackpotContributions) agg.rJackpot += row.jackpotContributions;
-      if (row.gamingTax) agg.rTax += row.gamingTax;
-      if (row.paymentFees) agg.rFees += row.paymentFees;
-      if (row.chargebacks) agg.rCb += row.chargebacks;
-      if (row.adminFee) agg.rAdmin += row.adminFee;
-    } else if (agg.rev) agg.lateDays++;
-    if (agg.cpa && day < agg.cpaUntil) {
-      agg.rWager += row.stakes;
-      agg.bets += row.bets ?? 0;
+    const rev = agg.rev !== undefined && day < agg.revUntil;
+    const cpa = agg.cpa !== undefined && day < agg.cpaUntil;
+    if (rev) {
+      const st = Number(row.stakes);
+      const wi = Number(row.wins);
+      const bo = row.bonuses ? Number(row.bonuses) : 0;
+      const ja = row.jackpotContributions ? Number(row.jackpotContributions) : 0;
+      const ta = row.gamingTax ? Number(row.gamingTax) : 0;
+      const fe = row.paymentFees ? Number(row.paymentFees) : 0;
+      const cb = row.chargebacks ? Number(row.chargebacks) : 0;
+      const ad = row.adminFee ? Number(row.adminFee) : 0;
+      const m =
+        Math.abs(st) +
+        Math.abs(wi) +
+        Math.abs(bo) +
+        Math.abs(ja) +
+        Math.abs(ta) +
+        Math.abs(fe) +
+        Math.abs(cb) +
+        Math.abs(ad);
+      if (m > SAFE_SUM) igExact(agg, row, k, true, cpa);
+      else {
+        agg.rStakes += st;
+        agg.rWins += wi;
+        agg.rBonus += bo;
+        agg.rJackpot += ja;
+        agg.rTax += ta;
+        agg.rFees += fe;
+        agg.rCb += cb;
+        agg.rAdmin += ad;
+        if (cpa) agg.rWager += st;
+        agg.mag += m;
+        if (agg.mag > SAFE_SUM) {
+          flushIg(agg);
+          agg.k = k;
+        }
+      }
+    } else {
+      if (agg.rev) agg.lateDays++;
+      if (cpa) {
+        const st = Number(row.stakes);
+        if (Math.abs(st) > SAFE_SUM) igExact(agg, row, k, false, true);
+        else {
+          agg.rWager += st;
+          agg.mag += Math.abs(st);
+          if (agg.mag > SAFE_SUM) {
+            flushIg(agg);
+            agg.k = k;
+          }
+        }
+      }
     }
+    if (cpa) agg.bets += row.bets ?? 0;
+  };
+
+  /** A row too large for the JS-integer sums: flush them and add it exactly. */
+  const igExact = (agg: IgAgg, row: IgamingDayRow, k: bigint, rev: boolean, cpa: boolean) => {
+    flushIg(agg);
+    agg.k = k;
+    let e = agg.e;
+    if (!e) {
+      e = { stakes: 0n, wins: 0n, bonus: 0n, jackpot: 0n, tax: 0n, fees: 0n, cb: 0n, admin: 0n, wager: 0n };
+      agg.e = e;
+    }
+    if (rev) {
+      e.stakes += row.stakes * k;
+      e.wins += row.wins * k;
+      if (row.bonuses) e.bonus += row.bonuses * k;
+      if (row.jackpotContributions) e.jackpot += row.jackpotContributions * k;
+      if (row.gamingTax) e.tax += row.gamingTax * k;
+      if (row.paymentFees) e.fees += row.paymentFees * k;
+      if (row.chargebacks) e.cb += row.chargebacks * k;
+      if (row.adminFee) e.admin += row.adminFee * k;
+    }
+    if (cpa) e.wager += row.stakes * k;
   };
 
   const newIgAgg = (owner: Owner, deal: CompiledDeal): IgAgg | undefined => {
@@ -508,15 +587,16 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           ? owner.regDay + cpa.activityWithinDays + 1
           : Number.POSITIVE_INFINITY,
       k: 0n,
-      rStakes: 0n,
-      rWins: 0n,
-      rBonus: 0n,
-      rJackpot: 0n,
-      rTax: 0n,
-      rFees: 0n,
-      rCb: 0n,
-      rAdmin: 0n,
-      rWager: 0n,
+      rStakes: 0,
+      rWins: 0,
+      rBonus: 0,
+      rJackpot: 0,
+      rTax: 0,
+      rFees: 0,
+      rCb: 0,
+      rAdmin: 0,
+      rWager: 0,
+      mag: 0,
       e: null,
       bets: 0,
       days: 0,
@@ -532,24 +612,25 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       e = { stakes: 0n, wins: 0n, bonus: 0n, jackpot: 0n, tax: 0n, fees: 0n, cb: 0n, admin: 0n, wager: 0n };
       a.e = e;
     }
-    e.stakes += a.rStakes * k;
-    e.wins += a.rWins * k;
-    e.bonus += a.rBonus * k;
-    e.jackpot += a.rJackpot * k;
-    e.tax += a.rTax * k;
-    e.fees += a.rFees * k;
-    e.cb += a.rCb * k;
-    e.admin += a.rAdmin * k;
-    e.wager += a.rWager * k;
-    a.rStakes = 0n;
-    a.rWins = 0n;
-    a.rBonus = 0n;
-    a.rJackpot = 0n;
-    a.rTax = 0n;
-    a.rFees = 0n;
-    a.rCb = 0n;
-    a.rAdmin = 0n;
-    a.rWager = 0n;
+    if (a.rStakes !== 0) e.stakes += BigInt(a.rStakes) * k;
+    if (a.rWins !== 0) e.wins += BigInt(a.rWins) * k;
+    if (a.rBonus !== 0) e.bonus += BigInt(a.rBonus) * k;
+    if (a.rJackpot !== 0) e.jackpot += BigInt(a.rJackpot) * k;
+    if (a.rTax !== 0) e.tax += BigInt(a.rTax) * k;
+    if (a.rFees !== 0) e.fees += BigInt(a.rFees) * k;
+    if (a.rCb !== 0) e.cb += BigInt(a.rCb) * k;
+    if (a.rAdmin !== 0) e.admin += BigInt(a.rAdmin) * k;
+    if (a.rWager !== 0) e.wager += BigInt(a.rWager) * k;
+    a.rStakes = 0;
+    a.rWins = 0;
+    a.rBonus = 0;
+    a.rJackpot = 0;
+    a.rTax = 0;
+    a.rFees = 0;
+    a.rCb = 0;
+    a.rAdmin = 0;
+    a.rWager = 0;
+    a.mag = 0;
     a.k = 0n;
   };
 
@@ -653,6 +734,14 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         lots: 0,
         allLots: 0,
         extra: 0n,
+        pend: 0,
+        pk: 0n,
+        ppm:
+          comp.kind === 'forex_markup_share'
+            ? comp.ppm
+            : comp.method.kind === 'spread_share'
+              ? comp.method.ppm
+              : 0n,
         trades: 0,
         noRate: rate === null && comp.kind === 'forex_rebate' && comp.method.kind !== 'spread_share',
       };
@@ -672,6 +761,23 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       else {
         const k = factor(row.currency, deal.currency, day);
         if (k === null) return false;
+        if (el.cap === null && !coefApplies && !agg.buckets) {
+          const per = Number(
+            (comp.kind === 'forex_markup_share' ? row.markupPerLot : row.spreadPerLot) ?? 0n,
+          );
+          const v = lots.n * per;
+          if (Math.abs(per) <= SAFE_SUM && Math.abs(v) <= SAFE_SUM) {
+            if (k !== cell.pk || Math.abs(cell.pend + v) > SAFE_SUM) {
+              flushCell(cell);
+              cell.pk = k;
+            }
+            cell.pend += v;
+            cell.allLots += lots.n;
+            cell.trades++;
+            trackVolume(owner, comp, day, lots.n);
+            return true;
+          }
+        }
         if (comp.kind === 'forex_markup_share') amount = lots.b * (row.markupPerLot ?? 0n) * k * comp.ppm;
         else
           amount =
@@ -715,6 +821,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     cell.trades++;
     trackVolume(owner, comp, day, lots.n);
     return true;
+  };
+
+  /** Moves a cell's pending JS-integer sum into its exact amount. */
+  const flushCell = (cell: Cell) => {
+    if (cell.pend !== 0) cell.extra += BigInt(cell.pend) * cell.pk * cell.ppm;
+    cell.pend = 0;
+    cell.pk = 0n;
   };
 
   /** Rolling volume of the partner segment (eligible rebate lots per day), kept for volume tiers. */
@@ -1168,6 +1281,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           if (!Number.isSafeInteger(cell.lots) || !Number.isSafeInteger(cell.allLots)) {
             throw new Error('Lot total out of range');
           }
+          flushCell(cell);
           const c = classOf(cell.cls);
           c.lots += BigInt(cell.allLots);
           c.amount += (cell.rate ?? 0n) * BigInt(cell.lots) + cell.extra;
