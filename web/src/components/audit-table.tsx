@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  Drawer,
-  Group,
-  Paper,
-  ScrollArea,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Anchor, Button, Code, Drawer, Group, Paper, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -20,6 +8,11 @@ import { formatDateTime } from '../format';
 import { EmptyState, ErrorState, LoadingState } from './states';
 
 const PAGE = 50;
+
+/** Ids are long; the table shows their first and last characters (the drawer shows them whole). */
+function short(id: string): string {
+  return id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
+}
 
 function RecordDrawer({ record, onClose }: { record: AuditRecord | null; onClose: () => void }) {
   return (
@@ -99,7 +92,7 @@ export function AuditTable({
   return (
     <>
       <Paper withBorder radius="md">
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing="xs" highlightOnHover aria-label="Audit records">
             <Table.Thead>
               <Table.Tr>
@@ -118,18 +111,19 @@ export function AuditTable({
                 <Table.Tr key={r.id}>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(r.occurredAt)}</Table.Td>
                   <Table.Td>
-                    <Badge
-                      variant="light"
-                      color={r.action.includes('fail') || r.action.includes('lock') ? 'red' : 'indigo'}
+                    <Text
+                      size="sm"
+                      className="mono"
+                      c={r.action.includes('fail') || r.action.includes('lock') ? 'red.8' : undefined}
                     >
                       {r.action}
-                    </Badge>
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{r.actorType}</Text>
                     {r.actorId && (
-                      <Text size="xs" c="dimmed" className="mono">
-                        {r.actorId}
+                      <Text size="xs" c="dimmed" className="mono" title={r.actorId}>
+                        {short(r.actorId)}
                       </Text>
                     )}
                   </Table.Td>
@@ -142,8 +136,9 @@ export function AuditTable({
                         className="mono"
                         to={`/audit?entityType=${encodeURIComponent(r.entityType)}&entityId=${encodeURIComponent(r.entityId)}`}
                         aria-label={`History of ${r.entityType} ${r.entityId}`}
+                        title={r.entityId}
                       >
-                        {r.entityId}
+                        {short(r.entityId)}
                       </Anchor>
                     )}
                   </Table.Td>

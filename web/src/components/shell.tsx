@@ -131,7 +131,8 @@ export function Shell() {
           </Group>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account menu for ${session.user.displayName}`}>
+              <UnstyledButton>
+                <span className="visually-hidden">Account menu:</span>
                 <Group gap={6} wrap="nowrap">
                   <IconUser size={18} aria-hidden />
                   <div style={{ lineHeight: 1.1 }}>
@@ -175,6 +176,7 @@ export function Shell() {
                   label={item.label}
                   leftSection={<item.icon size={18} aria-hidden />}
                   active={isActive(item)}
+                  variant="filled"
                   aria-current={isActive(item) ? 'page' : undefined}
                   onClick={close}
                 />

@@ -121,7 +121,7 @@ export function AuditPage() {
         }
       />
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+        <Grid.Col span={{ base: 12, xl: 9 }}>
           <Paper withBorder p="sm" radius="md" mb="md" component="form" onSubmit={submit} role="search">
             <Grid gap="xs" align="flex-end">
               <Grid.Col span={{ base: 12, sm: 6 }}>
@@ -175,7 +175,7 @@ export function AuditPage() {
             emptyText="Nothing matches this search. Widen the period or clear a field."
           />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Grid.Col span={{ base: 12, xl: 3 }}>
           <VerifyChain />
         </Grid.Col>
       </Grid>

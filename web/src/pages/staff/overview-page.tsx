@@ -160,15 +160,17 @@ function PartnerCounts() {
         </Text>
       ) : (
         <>
-          <BarChart
-            h={220}
-            data={data}
-            dataKey="segment"
-            series={[{ name: 'partners', label: 'Partners', color: 'indigo.6' }]}
-            tickLine="y"
-            gridAxis="y"
-            aria-label="Bar chart of partner records per segment"
-          />
+          <figure aria-label="Bar chart of partner records per segment" style={{ margin: 0 }}>
+            <BarChart
+              h={220}
+              data={data}
+              dataKey="segment"
+              series={[{ name: 'partners', label: 'Partners', color: 'indigo.6' }]}
+              tickLine="y"
+              gridAxis="y"
+              yAxisProps={{ allowDecimals: false }}
+            />
+          </figure>
           <Text size="xs" c="dimmed" mt="xs">
             All statuses; a partner active in several segments counts once in each.
           </Text>

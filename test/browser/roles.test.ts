@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoginRole } from '../../src/platform/config.js';
+import {
+  axeCheck,
+  openTab,
+  type Server,
+  screenshot,
+  settled,
+  signIn,
+  signOut,
+  startServer,
+} from './harness.js';
+
+/** What each login role sees in the navigation, and the pages behind it (docs/roles.md). */
+const NAV: Record<LoginRole, Array<[string, string]>> = {
+  admin: [
+    ['Overview', '/'],
+    ['Partners', '/partners'],
+    ['Audit', '/audit'],
+    ['Brands', '/settings/brands'],
+    ['Users and roles', '/settings/users'],
+    ['API keys', '/settings/api-keys'],
+  ],
+  partner_manager: [
+    ['Overview', '/'],
+    ['Partners', '/partners'],
+    ['Brands', '/settings/brands'],
+  ],
+  finance: [
+    ['Overview', '/'],
+    ['Partners', '/partners'],
+    ['Brands', '/settings/brands'],
+  ],
+  compliance: [
+    ['Overview', '/'],
+    ['Partners', '/partners'],
+    ['Audit', '/audit'],
+    ['Brands', '/settings/brands'],
+  ],
+  analyst: [
+    ['Overview', '/'],
+    ['Partners', '/partners'],
+    ['Brands', '/settings/brands'],
+  ],
+  partner: [
+    ['Home', '/portal'],
+    ['Profile', '/portal/profile'],
+    ['API keys', '/portal/api-keys'],
+  ],
+};
+
+/** Pages a role must not reach, with an API route that refuses it too (the UI adds no back doors). */
+const DENIED: Record<LoginRole, Array<{ page: string; api: string; status: number }>> = {
+  admin: [{ page: '/portal', api: '/api/v1/portal/profile', status: 403 }],
+  partner_manager: [
+    { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/settings/users', api: '/api/v1/users', status: 403 },
+  ],
+  finance: [
+    { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/settings/api-keys', api: '/api/v1/api-keys', status: 403 },
+  ],
+  compliance: [{ page: '/settings/users', api: '/api/v1/users', status: 403 }],
+  analyst: [
+    { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/settings/users', api: '/api/v1/users', status: 403 },
+  ],
+  partner: [
+    { page: '/partners', api: '/api/v1/partners', status: 403 },
+    { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/settings/brands', api: '/api/v1/brands', status: 403 },
+  ],
+};
+
+let server: Server;
+
+beforeAll(async () => {
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe.each(Object.keys(NAV) as LoginRole[])('signed in as %s', (role) => {
+  it('sees exactly its navigation, every page passes axe, and denied pages stay closed', async () => {
+    const tab = await openTab(server);
+    const { page } = tab;
+    await signIn(tab, server.emails[role]);
+    await expect.poll(() => new URL(page.url()).pathname).toBe(role === 'partner' ? '/portal' : '/');
+
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    const links = await nav.getByRole('link').allInnerTexts();
+    expect(links.map((l) => l.trim())).toEqual(NAV[role].map(([label]) => label));
+
+    for (const [label, path] of NAV[role]) {
+      await nav.getByRole('link', { name: label, exact: true }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await settled(page);
+      expect(await axeCheck(page), `${role} ${path}`).toEqual([]);
+      await screenshot(page, `${role}-${path === '/' ? 'overview' : path.slice(1).replace(/\//g, '-')}`);
+    }
+
+    for (const denied of DENIED[role]) {
+      await page.goto(denied.page);
+      await page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+      const status = await page.evaluate(async (url) => (await fetch(url)).status, denied.api);
+      expect(status, `${role} GET ${denied.api}`).toBe(denied.status);
+    }
+
+    await signOut(tab);
+    expect(tab.errors).toEqual([]);
+    await tab.context.close();
+  });
+});
+
+describe('partner manager', () => {
+  it('sees only the partners of its portfolio', async () => {
+    const tab = await openTab(server);
+    await signIn(tab, server.emails.partner_manager);
+    await tab.page.goto('/partners');
+    const table = tab.page.getByRole('table', { name: 'Partners' });
+    await table.waitFor();
+    const names = await table.locator('tbody tr td:first-child').allInnerTexts();
+    expect(names.sort()).toEqual(['Maya Creator', 'Northwind Media Ltd']);
+    expect(tab.errors).toEqual([]);
+    await tab.context.close();
+  });
+});
