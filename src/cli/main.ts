@@ -11,6 +11,7 @@ import { AppError } from '../platform/http/errors.js';
 import { configFrom, withServices } from './cli-services.js';
 import { startServer } from './start.js';
 import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
+import { registerPartnerCommands } from '../partners/cli.js';
 
 /** Exit code for a failed check (as opposed to a usage or runtime error, which is 2 or 1). */
 const EXIT_CHECK_FAILED = 1;
@@ -181,6 +182,7 @@ seed
 
 // Each context registers its own commands here (one import, one line): src/<context>/cli.ts exports
 // `register…Commands(program)`, using withServices/configFrom from ./cli-services.js.
+registerPartnerCommands(program);
 
 function explain(err: unknown): string {
   if (err instanceof DataDirLockedError) return err.message;
