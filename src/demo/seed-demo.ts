@@ -6,6 +6,7 @@ import { createUser } from '../auth/user-store.js';
 import type { LoginRole } from '../platform/config.js';
 import type { Database } from '../platform/db/schema.js';
 import type { Services } from '../platform/services.js';
+import { seedDemoPartners } from './seed-partners.js';
 
 export const DEMO_PASSWORD = 'consort-demo-1';
 
@@ -203,6 +204,7 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
         logins.push({ email: p.email, role: 'partner', note: `${p.name} (${p.segments.join(', ')})` });
       }
     }
+    await seedDemoPartners(trx, actor, managers, now);
   });
   return logins;
 }

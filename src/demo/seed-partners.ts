@@ -1,0 +1,194 @@
+import type { Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from '../audit/audit-store.js';
+import { issueContract, saveDealTemplate } from '../onboarding/contract-store.js';
+import { generateTrackingAssets, recordPartnerEvent } from '../partners/partner-store.js';
+import type { Database, Segment } from '../platform/db/schema.js';
+
+const SEGMENTS: Segment[] = ['affiliate', 'ib', 'ambassador', 'influencer', 'integrator', 'reseller'];
+const STATUSES = [
+  'applied',
+  'in_review',
+  'approved',
+  'rejected',
+  'contracted',
+  'active',
+  'active',
+  'active',
+  'suspended',
+  'terminated',
+];
+const COUNTRIES = ['GB', 'MT', 'CY', 'DE', 'ES', 'IE', 'NL', 'SE', 'AT', 'PL'];
+const FIRST = ['Nova', 'Orbit', 'Delta', 'Lumen', 'Vega', 'Atlas', 'Echo', 'Pioneer', 'Zenith', 'Harbor'];
+const SECOND = ['Media', 'Capital', 'Streams', 'Partners', 'Labs', 'Traders', 'Digital', 'Network'];
+
+function termsFor(segment: Segment, currency: string): Record<string, unknown> {
+  const base = { schemaVersion: 1, name: `${segment} standard`, currency, segments: [segment] };
+  if (segment === 'ib')
+    return {
+      ...base,
+      components: [
+        {
+          id: 'rebate',
+          kind: 'forex_rebate',
+          method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '4' }] },
+        },
+      ],
+    };
+  if (segment === 'ambassador' || segment === 'integrator' || segment === 'reseller')
+    return {
+      ...base,
+      components: [{ id: 'retainer', kind: 'fixed_fee', fee: 'monthly_retainer', amount: '500' }],
+    };
+  return {
+    ...base,
+    components: [
+      {
+        id: 'rs',
+        kind: 'igaming_revshare',
+        ngr: { deductions: [] },
+        rate: '30',
+        carryover: { enabled: false },
+      },
+    ],
+  };
+}
+
+/**
+ * Demo partners (issue 4): about 50 across every segment and status, some in two or three segments, sub-partner
+ * trees, both managers' portfolios, deal templates per brand and segment, documents (metadata) and contracts
+ * (accepted for contracted and later partners), and the tracking assets of active ones. Deterministic.
+ */
+export async function seedDemoPartners(
+  trx: Transaction<Database>,
+  actor: Actor,
+  managers: string[],
+  now: Date,
+): Promise<void> {
+  const brands = await trx.selectFrom('brands').select(['id', 'code', 'currency']).orderBy('code').execute();
+  for (const b of brands)
+    for (const seg of SEGMENTS)
+      await saveDealTemplate(
+        trx,
+        actor,
+        {
+          brandId: b.id,
+          segment: seg,
+          tier: '*',
+          name: `${b.code} ${seg} standard`,
+          terms: termsFor(seg, b.currency),
+          legalText:
+            'This {{segment}} agreement is made between {{brand.name}} and {{partner.legalName}} ({{partner.country}}), tier {{tier}}.\n' +
+            'The partner markets the brand only with approved material and follows the rules of every jurisdiction it targets.',
+        },
+        now,
+      );
+  const ids: Array<{ id: string; brandId: string }> = [];
+  for (let i = 0; i < 48; i++) {
+    const segs = [SEGMENTS[i % 6]!];
+    if (i % 5 === 0) segs.push(SEGMENTS[(i + 1) % 6]!);
+    if (i % 10 === 0) segs.push(SEGMENTS[(i + 2) % 6]!);
+    const status = STATUSES[i % STATUSES.length]!;
+    const brand = brands[i % brands.length]!;
+    const name = `${FIRST[i % 10]} ${SECOND[i % 8]} ${i + 1}`;
+    const id = uuidv7();
+    await trx
+      .insertInto('partners')
+      .values({
+        id,
+        display_name: name,
+        legal_name: `${name} Ltd`,
+        email: `partner${i + 1}@partners.example`,
+        country: COUNTRIES[i % 10]!,
+        status,
+        status_reason:
+          status === 'suspended'
+            ? 'Unapproved bonus wording in ads'
+            : status === 'rejected'
+              ? 'Incomplete due diligence'
+              : null,
+        segments: segs,
+        tier: i % 7 === 0 ? 'gold' : 'standard',
+        tags: i % 4 === 0 ? ['priority'] : [],
+        tax_form_status: i % 3 === 0 ? 'w8ben' : 'missing',
+        manager_user_id: managers[i % 2] ?? null,
+        status_changed_at: now,
+        onboarded_at: ['contracted', 'active', 'suspended', 'terminated'].includes(status) ? now : null,
+        activated_at: ['active', 'suspended', 'terminated'].includes(status) ? now : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    // trees: every partner after the first six may sit under an earlier active partner of the same brand
+    const parent = ids.find(
+      (p, j) =>
+        p.brandId === brand.id &&
+        STATUSES[j % STATUSES.length] === 'active' &&
+        i > 6 &&
+        j < i &&
+        (i + j) % 3 === 0,
+    );
+    await trx
+      .insertInto('partner_brands')
+      .values({ partner_id: id, brand_id: brand.id, parent_partner_id: parent?.id ?? null, joined_at: now })
+      .execute();
+    ids.push({ id, brandId: brand.id });
+    await trx
+      .insertInto('partner_status_history')
+      .values({
+        id: uuidv7(),
+        partner_id: id,
+        from_status: null,
+        to_status: status,
+        reason: 'demo',
+        actor_type: actor.type,
+        actor_id: actor.id,
+        occurred_at: now,
+      })
+      .execute();
+    await recordPartnerEvent(trx, actor, id, 'status', `demo partner (${status})`, {}, now);
+    if (status !== 'applied') {
+      for (const type of ['identity', 'bank_proof', 'tax_form'])
+        await trx
+          .insertInto('documents')
+          .values({
+            id: uuidv7(),
+            partner_id: id,
+            type,
+            file_name: `${type}.pdf`,
+            mime: 'application/pdf',
+            size_bytes: 24_000,
+            sha256: '0'.repeat(64),
+            storage_key: null,
+            expires_on: type === 'identity' ? (i % 9 === 0 ? '2026-01-31' : '2030-12-31') : null,
+            review_status: status === 'in_review' ? 'pending' : 'approved',
+            uploaded_by_type: 'system',
+            uploaded_by: 'seed-demo',
+            created_at: now,
+          })
+          .execute();
+    }
+    if (['contracted', 'active', 'suspended', 'terminated'].includes(status)) {
+      const p = await trx.selectFrom('partners').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const c = await issueContract(
+        trx,
+        actor,
+        { ...p, status: 'approved' },
+        { brandId: brand.id, segments: segs, effectiveFrom: now.toISOString().slice(0, 10), reason: 'demo' },
+        now,
+      );
+      await trx
+        .updateTable('contracts')
+        .set({
+          status: 'accepted',
+          accepted_at: now,
+          accepted_ip: '192.0.2.10',
+          accepted_user_agent: 'demo',
+          accepted_sha256: c.rendered_sha256,
+        })
+        .where('id', '=', c.id)
+        .execute();
+      if (status !== 'contracted') await generateTrackingAssets(trx, actor, p, now);
+    }
+  }
+}
