@@ -13,6 +13,8 @@ import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { brandRoutes } from './brands/routes.js';
+import { commissionRoutes } from './commissions/routes.js';
+import { ledgerRoutes } from './ledger/routes.js';
 import { attributionRoutes } from './attribution/routes.js';
 import { intakeRoutes } from './intake/routes.js';
 import { partnerRoutes } from './partners/routes.js';
@@ -155,6 +157,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           description: 'Applications, invitations, documents and vetting, deal templates, contracts',
         },
         { name: 'portal', description: "The partner portal: a partner's own data" },
+        { name: 'ledger', description: 'Period close, commission lines, balances, payouts, statements, reconciliation' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -190,6 +193,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(authRoutes);
       await api.register(auditRoutes);
       await api.register(brandRoutes);
+      await api.register(commissionRoutes);
+      await api.register(ledgerRoutes);
       await api.register(partnerRoutes);
       await api.register(intakeRoutes);
       await api.register(attributionRoutes);

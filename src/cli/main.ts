@@ -9,6 +9,10 @@ import { LOGIN_ROLES, type LoginRole } from '../platform/config.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { AppError } from '../platform/http/errors.js';
 import { configFrom, withServices } from './cli-services.js';
+import { registerCommissionCommands } from '../commissions/commission-cli.js';
+import { registerLedgerCommands } from '../ledger/cli.js';
+import { registerPayoutCommands } from '../payouts/cli.js';
+import { registerReconciliationCommands } from '../reconciliation/cli.js';
 import { startServer } from './start.js';
 import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 import { registerPartnerCommands } from '../partners/cli.js';
@@ -183,6 +187,11 @@ seed
 // Each context registers its own commands here (one import, one line): src/<context>/cli.ts exports
 // `register…Commands(program)`, using withServices/configFrom from ./cli-services.js.
 registerPartnerCommands(program);
+
+registerCommissionCommands(program);
+registerLedgerCommands(program);
+registerPayoutCommands(program);
+registerReconciliationCommands(program);
 
 function explain(err: unknown): string {
   if (err instanceof DataDirLockedError) return err.message;

@@ -4,6 +4,7 @@ import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 import type { Config } from '../platform/config.js';
 import { closeServices, createServices } from '../platform/create-services.js';
 import { startJobs } from '../platform/jobs/job-runner.js';
+import { closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
 
 /**
  * `consort start`: open the database (taking the PGlite folder lock), migrate, optionally seed the demo,
@@ -16,7 +17,7 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
     printLogins(logins);
   }
   const app = await buildApp(config, { services });
-  const jobs = config.jobs ? await startJobs(services, [auditVerifyJob, auditChainJob]) : undefined;
+  const jobs = config.jobs ? await startJobs(services, [auditVerifyJob, auditChainJob, closePeriodJob, holdReleaseJob]) : undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { LedgerTables } from '../../ledger/ledger-tables.js';
 
 /**
  * Kysely's view of the database. Conventions: timestamps are `timestamptz` (read as Date), dates are
@@ -1002,7 +1003,7 @@ export interface PostbackDeliveryTable {
   finished_at: Timestamp | null;
 }
 
-export interface Database {
+export interface Database extends LedgerTables {
   brands: BrandTable;
   partners: PartnerTable;
   users: UserTable;

@@ -3,6 +3,7 @@ import * as m20261125T1700 from './20261125T1700-foundation.js';
 import * as m20261125T1710 from './20261125T1710-tracking-assets.js';
 import * as m20261125T1730 from './20261125T1730-tracking-intake.js';
 import * as m20261125T1720 from './20261125T1720-partners-onboarding.js';
+import * as m20261125T1750 from './20261125T1750-ledger-payouts.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1710-tracking-assets': m20261125T1710,
   '20261125T1730-tracking-intake': m20261125T1730,
   '20261125T1720-partners-onboarding': m20261125T1720,
+  '20261125T1750-ledger-payouts': m20261125T1750,
 };
