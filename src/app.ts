@@ -165,6 +165,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(authGuard, { services });
+  await app.register(redirectRoutes, { services, config });
   await app.register(redirectRoutes, { services });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({

@@ -90,6 +90,7 @@ export async function collectClaims(
   const unknown: Array<{ path: string; message: string }> = [];
   if (input.clickId) {
     const from = new Date(input.eventAt.getTime() - input.windowDays * 86_400_000);
+    // the event's click by primary key, then the same visitor's latest clicks in the window (bounded)
     const rows = await sql<{
       id: string;
       clicked_at: Date;
@@ -100,21 +101,20 @@ export async function collectClaims(
       sub1: string | null;
       is_bot: boolean;
       partner_status: string;
-      asset_status: string | null;
       own: boolean;
     }>`
-      with c as (select * from clicks where id = ${input.clickId} and brand_id = ${input.brandId})
+      with c as (select id, visitor_id from clicks where id = ${input.clickId} and brand_id = ${input.brandId}),
+      k as (
+        (select * from clicks where id = (select id from c))
+        union
+        (select * from clicks
+          where visitor_id = (select visitor_id from c) and clicked_at >= ${from} and clicked_at <= ${input.eventAt}
+          order by visitor_id desc, clicked_at desc limit 200)
+      )
       select k.id, k.clicked_at, k.link_id, k.promo_code_id, k.partner_id, k.segment, k.sub1, k.is_bot,
-        p.status as partner_status, coalesce(l.status, pc.status) as asset_status, k.id = (select id from c) as own
-      from clicks k
-      join partners p on p.id = k.partner_id
-      left join tracking_links l on l.id = k.link_id
-      left join promo_codes pc on pc.id = k.promo_code_id
-      where k.id = (select id from c)
-        or (k.visitor_id = (select visitor_id from c) and k.brand_id = ${input.brandId}
-            and k.clicked_at >= ${from} and k.clicked_at <= ${input.eventAt})
-      order by k.clicked_at desc
-      limit 50`.execute(db);
+        p.status as partner_status, k.id = (select id from c) as own
+      from k join partners p on p.id = k.partner_id
+      where k.brand_id = ${input.brandId}`.execute(db);
     if (!rows.rows.some((r) => r.own))
       unknown.push({ path: '/click_id', message: 'is not a click of this brand' });
     for (const r of rows.rows) {

@@ -14,6 +14,7 @@ import { registerLedgerCommands } from '../ledger/cli.js';
 import { registerPayoutCommands } from '../payouts/cli.js';
 import { registerReconciliationCommands } from '../reconciliation/cli.js';
 import { startServer } from './start.js';
+import { registerIntakeCommands } from '../intake/cli.js';
 import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 import { registerPartnerCommands } from '../partners/cli.js';
 
@@ -186,6 +187,7 @@ seed
 
 // Each context registers its own commands here (one import, one line): src/<context>/cli.ts exports
 // `register…Commands(program)`, using withServices/configFrom from ./cli-services.js.
+registerIntakeCommands(program);
 registerPartnerCommands(program);
 
 registerCommissionCommands(program);

@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.js';
 import { closeServices, createServices } from '../platform/create-services.js';
 import { startJobs } from '../platform/jobs/job-runner.js';
 import { closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
+import { pgBossSender, postbackDeliverJob, postbackSweepJob, setPostbackSender } from '../intake/partner-postbacks.js';
 
 /**
  * `consort start`: open the database (taking the PGlite folder lock), migrate, optionally seed the demo,
@@ -17,7 +18,10 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
     printLogins(logins);
   }
   const app = await buildApp(config, { services });
-  const jobs = config.jobs ? await startJobs(services, [auditVerifyJob, auditChainJob, closePeriodJob, holdReleaseJob]) : undefined;
+  const jobs = config.jobs
+    ? await startJobs(services, [auditVerifyJob, auditChainJob, postbackDeliverJob, postbackSweepJob, closePeriodJob, holdReleaseJob])
+    : undefined;
+  if (jobs) setPostbackSender(pgBossSender(jobs.boss));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -235,30 +235,51 @@ export class ActivityLoader {
     return name;
   }
 
-  /** Adds one validated row (values in column order). */
-  async add(values: (string | null)[]): Promise<void> {
+  private pendingText: string[] = [];
+
+  /**
+   * Adds one validated row (values in column order). Returns a promise only when it had to wait (a full
+   * COPY buffer or a chunk boundary), so the hot loop stays synchronous.
+   */
+  add(values: (string | null)[]): undefined | Promise<void> {
     this.line++;
     if (this.s.database.engine === 'postgres' && this.s.config.databaseUrl) {
-      if (!this.copy) {
-        const table = await this.newTable();
-        const client = new pg.Client({ connectionString: this.s.config.databaseUrl });
-        await client.connect();
-        const stream = client.query(copyFrom(`COPY ${table} (line, ${this.cols.join(', ')}) FROM STDIN`));
-        this.copy = { client, stream, table, rows: 0 };
-      }
-      const c = this.copy;
       let text = String(this.line);
       for (const v of values) text += `\t${copyText(v)}`;
-      if (!c.stream.write(`${text}\n`)) await once(c.stream, 'drain');
-      if (++c.rows >= this.chunkRows) await this.endChunk();
-      return;
+      this.pendingText.push(text);
+      if (this.pendingText.length >= 2000 || this.line % this.chunkRows === 0) return this.writeCopy();
+      return undefined;
     }
     this.chunk.push([String(this.line), ...values]);
-    if (this.chunk.length >= Math.min(this.chunkRows, 20_000)) await this.endChunk();
+    if (this.chunk.length >= Math.min(this.chunkRows, 20_000)) return this.endChunk();
+    return undefined;
+  }
+
+  private async writeCopy(): Promise<void> {
+    if (!this.copy) {
+      const table = await this.newTable();
+      const client = new pg.Client({ connectionString: this.s.config.databaseUrl });
+      await client.connect();
+      const stream = client.query(copyFrom(`COPY ${table} (line, ${this.cols.join(', ')}) FROM STDIN`));
+      this.copy = { client, stream, table, rows: 0 };
+    }
+    const c = this.copy;
+    const n = this.pendingText.length;
+    if (n > 0) {
+      const block = `${this.pendingText.join('\n')}\n`;
+      this.pendingText = [];
+      c.rows += n;
+      if (!c.stream.write(block)) await once(c.stream, 'drain');
+    }
+    if (c.rows >= this.chunkRows) await this.endChunk();
   }
 
   private async endChunk(): Promise<void> {
     let table: string;
+    if (this.pendingText.length > 0) {
+      await this.writeCopy();
+      if (!this.copy) return;
+    }
     if (this.copy) {
       const c = this.copy;
       this.copy = undefined;
@@ -288,6 +309,8 @@ export class ActivityLoader {
 
   private async merge(table: string): Promise<void> {
     const db = this.s.db as Kysely<Database>;
+    // fresh statistics, or the planner takes the staging table for empty and joins row by row
+    await sql.raw(`analyze ${table}`).execute(db);
     const missing = await sql<{ customer_id: string }>`
       select distinct s.customer_id from ${sql.table(table)} s
       where not exists (select 1 from customers c where c.brand_id = ${this.brandId} and c.external_id = s.customer_id)`.execute(

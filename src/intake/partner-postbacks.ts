@@ -240,7 +240,14 @@ export const postbackDeliverJob: JobDefinition = {
   async handler(services, data) {
     const deliveryId = (data as { deliveryId?: unknown }).deliveryId;
     if (typeof deliveryId !== 'string') return { skipped: 'no deliveryId' };
-    const r = await attemptDelivery(services, deliveryId);
+    const row = await services.db
+      .selectFrom('postback_deliveries')
+      .select('attempts')
+      .where('id', '=', deliveryId)
+      .executeTakeFirst();
+    // the last retry pg-boss will make: mark the delivery failed instead of leaving it pending
+    const finalAttempt = (row?.attempts ?? 0) >= DEFAULT_RETRY.retryLimit;
+    const r = await attemptDelivery(services, deliveryId, { finalAttempt });
     if (r.kind === 'failed' && r.retry) throw new Error(`postback delivery failed: ${r.error}`);
     return r;
   },

@@ -226,7 +226,10 @@ export const intakeRoutes: FastifyPluginAsyncTypebox = async (app) => {
             fields: fields.slice(0, 1000),
           });
         const loader = new ActivityLoader(s, brand.id, kind as ActivityKind);
-        for (const v of valid) await loader.add(v);
+        for (const v of valid) {
+          const wait = loader.add(v);
+          if (wait) await wait;
+        }
         const counts = await loader.finish();
         const now = s.clock();
         await appendBatchAudit(

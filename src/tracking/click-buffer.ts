@@ -64,7 +64,7 @@ export class ClickBuffer {
     if (this.closed) throw new Error('click buffer is closed');
     this.queue.push(click);
     this.stats.accepted++;
-    if (this.queue.length >= (this.opts.batchSize ?? 2000) && !this.flushing) void this.flush();
+    if (this.queue.length >= (this.opts.batchSize ?? 5000) && !this.flushing) void this.flush();
     if (this.queue.length < this.opts.max) return undefined;
     this.stats.waits++;
     void this.flush();
@@ -94,8 +94,16 @@ export class ClickBuffer {
   }
 
   private async drain(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 2000;
-    while (this.queue.length > 0 || this.misses.size > 0) {
+    const batchSize = this.opts.batchSize ?? 5000;
+    // one batch per tick; more only while full batches or blocked callers wait (or at shutdown): few, large INSERTs
+    let first = true;
+    while (
+      (first && (this.queue.length > 0 || this.misses.size > 0)) ||
+      this.queue.length >= batchSize ||
+      (this.waiters.length > 0 && this.queue.length > 0) ||
+      (this.closed && this.queue.length > 0)
+    ) {
+      first = false;
       const batch = this.queue.slice(0, batchSize);
       const misses = this.misses;
       this.misses = new Map();
