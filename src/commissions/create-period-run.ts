@@ -34,6 +34,7 @@ import type {
   Ownership,
   PeriodContext,
   PeriodResult,
+  PeriodSummary,
   PropPayoutRow,
   PropPurchaseRow,
   PropRefundRow,
@@ -45,11 +46,24 @@ import type {
 
 type Comp<K extends CompiledComponent['kind']> = Extract<CompiledComponent, { kind: K }>;
 
-/** A period being computed: feed activity rows in batches with `add`, then `finish` once. */
+/**
+ * A period being computed: feed activity rows in batches with `add`, then call `finish` (every line in
+ * one array) or `finishStreaming` (each line handed to a callback, in the same order, so a caller writing
+ * them out in batches never holds them all) once.
+ */
 export interface PeriodRun {
   add(rows: Iterable<ActivityRow>): void;
   finish(): PeriodResult;
+  finishStreaming(onLine: (line: CommissionLine) => void): PeriodSummary;
 }
+
+/**
+ * A line before it is handed out: its explanation may still be a function, built only when the line is
+ * emitted, so the texts of a whole period never sit in memory at once.
+ */
+type Rec = Omit<CommissionLine, 'explanation'> & {
+  readonly explanation: Explanation | (() => Explanation);
+};
 
 interface IgExact {
   stakes: bigint;
@@ -1004,14 +1018,29 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     finish() {
       if (finished) throw new Error('PeriodRun.finish called twice');
       finished = true;
-      return finishPeriod();
+      const lines: CommissionLine[] = [];
+      const s = finishPeriod((l) => lines.push(l));
+      return {
+        period: s.period,
+        lines,
+        totals: s.totals,
+        overlaps: s.overlaps,
+        issues: s.issues,
+        state: s.state,
+        stats: s.stats,
+      };
+    },
+    finishStreaming(onLine) {
+      if (finished) throw new Error('PeriodRun.finish called twice');
+      finished = true;
+      return finishPeriod(onLine);
     },
   };
 
   // =====================================================================================
-  function finishPeriod(): PeriodResult {
-    const lines: CommissionLine[] = [];
-    const lotsOfLine = new Map<CommissionLine, bigint>();
+  function finishPeriod(onLine: (line: CommissionLine) => void): PeriodSummary {
+    const lines: Rec[] = [];
+    const lotsOfLine = new Map<Rec, bigint>();
     const newCpaPaid = new Map(cpaPaid);
     const newProgress = new Map<string, CarriedState['cpaProgress'][number]>();
     const newHistory = new Map(history);
@@ -1030,7 +1059,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     ) =>
       `${periodId}|${partnerId}|${segment}|${kind}|${deal.dealId}@${deal.version}|${compId}|${brandId ?? '*'}|${customerId ?? '*'}`;
 
-    const push = (l: CommissionLine) => {
+    const push = (l: Rec) => {
       lines.push(l);
       return l;
     };
@@ -1042,7 +1071,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       brandId: string | null,
       customerId: string | null,
       amount: bigint,
-      explanation: Explanation,
+      explanation: Explanation | (() => Explanation),
       holdUntil: string | null = null,
     ) =>
       push({
@@ -1094,7 +1123,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         seenOwner.add(owner);
       }
     }
-    active.sort((a, b) => cmp(a.o.brandId, b.o.brandId) || cmp(a.o.customerId, b.o.customerId));
+    sortByKey(active, (a) => `${a.o.brandId}\u0000${a.o.customerId}`);
 
     interface RevGroup {
       partnerId: string;
@@ -1105,7 +1134,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       ngrByBrand: Map<string, bigint>;
       ggr: bigint;
       deductions: Map<string, { method: string; base?: string; rate?: bigint; amount: bigint }>;
-      detail: Record<string, string>[];
+      /** Each customer's NGR (brandId set once the group spans brands), formatted only when explained. */
+      detail: { customerId: string; brandId: string | null; ngr: bigint }[];
       lateDays: number;
     }
     const revGroups = new Map<string, RevGroup>();
@@ -1174,11 +1204,11 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
                 amount: d.amount,
               });
           }
-          g.detail.push(
-            g.ngrByBrand.size > 1 || o.brandId !== g.firstBrand
-              ? { customerId: o.customerId, brandId: o.brandId, ngr: exact(res.ngr, NGR_SCALE) }
-              : { customerId: o.customerId, ngr: exact(res.ngr, NGR_SCALE) },
-          );
+          g.detail.push({
+            customerId: o.customerId,
+            brandId: g.ngrByBrand.size > 1 || o.brandId !== g.firstBrand ? o.brandId : null,
+            ngr: res.ngr,
+          });
         }
         if (agg.rev && agg.lateDays > 0) {
           const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
@@ -1231,7 +1261,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               o.brandId,
               o.customerId,
               amount,
-              {
+              () => ({
                 formula: `CPA ${decision.country ? `for ${decision.country}` : '(default amount)'} = ${money(amount, deal.digits)}`,
                 inputs: {
                   country: o.country ?? '',
@@ -1241,7 +1271,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
                   holdDays: String(cpa.holdDays),
                 },
                 notes: decision.checks,
-              },
+              }),
               dayString(endDay + cpa.holdDays),
             );
             newCpaPaid.set(ck, {
@@ -1316,19 +1346,23 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         let total = 0n;
         let lots = 0n;
         let trades = 0;
-        const detail: Record<string, string>[] = [];
-        for (const cls of [...classes.keys()].sort()) {
+        const clsKeys = [...classes.keys()].sort();
+        for (const cls of clsKeys) {
           const c = classes.get(cls)!;
           total += c.amount;
           lots += c.lots;
           trades += c.trades;
-          detail.push({
-            instrumentClass: cls,
-            trades: String(c.trades),
-            lots: exact(c.lots, LOT_SCALE) || '0',
-            amount: exact(c.amount, TRADE_SCALE) || '0',
-          });
         }
+        const detail = () =>
+          clsKeys.map((cls) => {
+            const c = classes.get(cls)!;
+            return {
+              instrumentClass: cls,
+              trades: String(c.trades),
+              lots: exact(c.lots, LOT_SCALE) || '0',
+              amount: exact(c.amount, TRADE_SCALE) || '0',
+            };
+          });
         const notes: string[] = [];
         if (agg.minHold)
           notes.push(`${agg.minHold} trade(s) closed within the minimum holding time earn nothing`);
@@ -1350,12 +1384,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         };
         if (comp.kind === 'forex_markup_share') {
           const amount = roundScaled(total, TRADE_SCALE, deal.digits, deal.rounding);
-          own(who, deal, comp.id, 'fx_markup_share', o.brandId, o.customerId, amount, {
+          own(who, deal, comp.id, 'fx_markup_share', o.brandId, o.customerId, amount, () => ({
             formula: `Σ lots × markup per lot × ${pct(comp.ppm)} = ${exact(total, TRADE_SCALE) || '0'} → ${money(amount, deal.digits)}`,
             inputs: { ...inputs, share: pct(comp.ppm) },
-            detail,
+            detail: detail(),
             notes,
-          });
+          }));
           continue;
         }
         const m = comp.method;
@@ -1420,7 +1454,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           const ownLine = own(who, deal, comp.id, 'fx_rebate', o.brandId, o.customerId, parts[0]!, {
             formula: `${formula}; split model: pool ${pool} × ${pct(shares[0]!)} = ${money(parts[0]!, deal.digits)}`,
             inputs: { ...inputs, pool, share: pct(shares[0]!) },
-            detail,
+            detail: detail(),
             notes: [
               ...notes,
               'split rounding telescopes so the shares never add up to more than the rounded pool',
@@ -1444,12 +1478,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           }
         } else {
           const amount = roundScaled(partnerTotal, TRADE_SCALE, deal.digits, deal.rounding);
-          const l = own(who, deal, comp.id, 'fx_rebate', o.brandId, o.customerId, amount, {
+          const l = own(who, deal, comp.id, 'fx_rebate', o.brandId, o.customerId, amount, () => ({
             formula: `${formula} = ${exact(partnerTotal, TRADE_SCALE) || '0'} → ${money(amount, deal.digits)}`,
             inputs,
-            detail,
+            detail: detail(),
             notes,
-          });
+          }));
           lotsOfLine.set(l, lots);
         }
       }
@@ -1646,26 +1680,40 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         notes.push('negative NGR earns nothing this period and is not carried over (carryover off)');
       if (g.lateDays > 0)
         notes.push(`${g.lateDays} customer-day(s) after the revshare duration ended are excluded`);
-      own(g, deal, comp.id, 'revshare', brandsIn.length === 1 ? brandsIn[0]! : null, null, amount, {
-        formula: `commissionable NGR ${exact(base, NGR_SCALE) || '0'} × ${rateText} = ${exact(amount36, NGR_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
-        inputs: {
-          ggr: exact(g.ggr, NGR_SCALE) || '0',
-          ngr: exact(ngrTotal, NGR_SCALE) || '0',
-          commissionable: exact(base, NGR_SCALE) || '0',
-          customers: String(g.detail.length),
-          ndc: String(ndc),
-        },
-        ...(tier ? { tier } : {}),
-        deductions: [...g.deductions.entries()].map(([kind, d]) => ({
-          kind,
-          method: d.method,
-          ...(d.base ? { base: d.base } : {}),
-          ...(d.rate !== undefined ? { rate: pct(d.rate) } : {}),
-          amount: exact(d.amount, NGR_SCALE) || '0',
-        })),
-        detail: g.detail,
-        notes,
-      });
+      own(
+        g,
+        deal,
+        comp.id,
+        'revshare',
+        brandsIn.length === 1 ? brandsIn[0]! : null,
+        null,
+        amount,
+        (): Explanation => ({
+          formula: `commissionable NGR ${exact(base, NGR_SCALE) || '0'} × ${rateText} = ${exact(amount36, NGR_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
+          inputs: {
+            ggr: exact(g.ggr, NGR_SCALE) || '0',
+            ngr: exact(ngrTotal, NGR_SCALE) || '0',
+            commissionable: exact(base, NGR_SCALE) || '0',
+            customers: String(g.detail.length),
+            ndc: String(ndc),
+          },
+          ...(tier ? { tier } : {}),
+          deductions: [...g.deductions.entries()].map(([kind, d]) => ({
+            kind,
+            method: d.method,
+            ...(d.base ? { base: d.base } : {}),
+            ...(d.rate !== undefined ? { rate: pct(d.rate) } : {}),
+            amount: exact(d.amount, NGR_SCALE) || '0',
+          })),
+          detail: g.detail.map(
+            (d): Record<string, string> =>
+              d.brandId !== null
+                ? { customerId: d.customerId, brandId: d.brandId, ngr: exact(d.ngr, NGR_SCALE) }
+                : { customerId: d.customerId, ngr: exact(d.ngr, NGR_SCALE) },
+          ),
+          notes,
+        }),
+      );
       // carried state
       if (comp.carryover.enabled) {
         const out = new Map<string, bigint>();
@@ -1730,31 +1778,33 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const o = owner.o;
         let total = 0n;
         let holdUntil = -1;
-        const detail: Record<string, string>[] = [];
         const sorted = [...agg.purchases].sort((a, b) => a.day - b.day || cmp(a.id, b.id));
+        const detail = () =>
+          sorted.map(
+            (p): Record<string, string> =>
+              comp.firstOnly && p.kind !== 'first'
+                ? {
+                    purchaseId: p.id,
+                    date: dayString(p.day),
+                    kind: p.kind,
+                    base: exact(p.base, MONEY_SCALE) || '0',
+                    commission: '0',
+                    note: 'first purchase only',
+                  }
+                : {
+                    purchaseId: p.id,
+                    date: dayString(p.day),
+                    kind: p.kind,
+                    base: exact(p.base, MONEY_SCALE) || '0',
+                    commission: exact(p.base * rate, MONEY_SCALE + 6) || '0',
+                  },
+          );
         for (const p of sorted) {
-          if (comp.firstOnly && p.kind !== 'first') {
-            detail.push({
-              purchaseId: p.id,
-              date: dayString(p.day),
-              kind: p.kind,
-              base: exact(p.base, MONEY_SCALE) || '0',
-              commission: '0',
-              note: 'first purchase only',
-            });
-            continue;
-          }
+          if (comp.firstOnly && p.kind !== 'first') continue;
           const c = p.base * rate; // MONEY_SCALE + 6
           total += c;
           const hold = p.day + comp.refundWindowDays;
           if (hold > holdUntil) holdUntil = hold;
-          detail.push({
-            purchaseId: p.id,
-            date: dayString(p.day),
-            kind: p.kind,
-            base: exact(p.base, MONEY_SCALE) || '0',
-            commission: exact(c, MONEY_SCALE + 6) || '0',
-          });
           const entry = {
             purchaseId: p.id,
             brandId: o.brandId,
@@ -1786,7 +1836,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           o.brandId,
           o.customerId,
           amount,
-          {
+          (): Explanation => ({
             formula: `Σ ${comp.base === 'list_price' ? 'list price' : 'amount paid'} × ${pct(rate)} = ${exact(total, MONEY_SCALE + 6) || '0'} → ${money(amount, deal.digits)}`,
             inputs: {
               rate: pct(rate),
@@ -1794,8 +1844,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               refundWindowDays: String(comp.refundWindowDays),
             },
             ...(tier ? { tier } : {}),
-            detail,
-          },
+            detail: detail(),
+          }),
           dayString(holdUntil),
         );
       }
@@ -1972,12 +2022,31 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     applyCaps();
 
     // ---------- hierarchy: forex lot overrides and sub-partner overrides ----------
-    const childLines = lines.filter((l) => l.payee === 'partner' && OVERRIDE_BASE.has(l.kind));
+    // One override line per (ancestor, override component, sub-partner segment, child line kind, brand,
+    // currency, hold-until): it sums the child lines (lots or amounts) and rounds once; its explanation
+    // lists every child line id.
+    interface OverrideGroup {
+      readonly anc: { partnerId: string; segment: Segment };
+      readonly deal: CompiledDeal;
+      readonly comp: Comp<'forex_lot_override'> | Comp<'sub_partner_override'>;
+      readonly depth: number;
+      /** per lot (RATE_SCALE) or rate (ppm) */
+      readonly rate: bigint;
+      readonly first: Rec;
+      readonly children: Rec[];
+      /** Σ lots (LOT_SCALE) of fx_rebate children, or Σ amounts (minor units of the child currency). */
+      sum: bigint;
+      minId: string;
+    }
+    const overrideGroups = new Map<string, OverrideGroup>();
     const chainCache = new Map<
       string,
       { anc: { partnerId: string; segment: Segment }; deal: CompiledDeal | undefined }[]
     >();
-    for (const child of childLines) {
+    const lineCount = lines.length;
+    for (let li = 0; li < lineCount; li++) {
+      const child = lines[li]!;
+      if (child.payee !== 'partner' || !OVERRIDE_BASE.has(child.kind)) continue;
       const childKey = psKeyOf(child.partnerId, child.segment);
       let chain = chainCache.get(childKey);
       if (!chain) {
@@ -1987,69 +2056,112 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         }));
         chainCache.set(childKey, chain);
       }
+      if (chain.length === 0) continue;
       const lots = lotsOfLine.get(child);
-      chain.forEach(({ anc, deal }, i) => {
+      const groupKey = `${childKey}\u0000${child.kind}\u0000${child.brandId ?? '*'}\u0000${child.currency}\u0000${child.holdUntil ?? '*'}`;
+      for (let i = 0; i < chain.length; i++) {
+        const { anc, deal } = chain[i]!;
         const depth = i + 1;
-        if (!deal) return;
+        if (!deal) continue;
         for (const comp of deal.components) {
           if (comp.segments && !comp.segments.has(anc.segment)) continue;
           if (comp.brands && child.brandId !== null && !comp.brands.has(child.brandId)) continue;
+          let rate: bigint | null | undefined;
+          let add: bigint;
           if (comp.kind === 'forex_lot_override' && lots !== undefined && child.kind === 'fx_rebate') {
-            const perLot = comp.perLotByDepth[depth - 1] ?? comp.beyond;
-            if (perLot === null || perLot === undefined) continue;
-            const v = lots * perLot;
-            const amount = roundScaled(v, TRADE_SCALE, deal.digits, deal.rounding);
-            push(
-              derived(child, anc, deal, comp.id, 'fx_lot_override', amount, {
-                formula: `${exact(lots, LOT_SCALE) || '0'} lots × ${exact(perLot, 30)} per lot (depth ${depth}) = ${money(amount, deal.digits)}`,
-                inputs: {
-                  lots: exact(lots, LOT_SCALE) || '0',
-                  perLot: exact(perLot, 30),
-                  depth: String(depth),
-                },
-              }),
-            );
+            rate = comp.perLotByDepth[depth - 1] ?? comp.beyond;
+            add = lots;
           } else if (comp.kind === 'sub_partner_override') {
-            const rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
-            if (rate === null || rate === undefined) continue;
-            let base = child.amount;
-            let baseNote = '';
-            if (child.currency !== deal.currency) {
-              const r = fx.lookup(child.currency, deal.currency, dayString(lastDay));
-              if (r.kind === 'missing') {
-                issue(`fx\u0000${child.currency}\u0000${deal.currency}\u0000${dayString(lastDay)}`, () => ({
-                  kind: 'missing_fx',
-                  from: child.currency,
-                  to: deal.currency,
-                  date: dayString(lastDay),
-                  count: 1,
-                }));
-                continue;
-              }
-              base = convertMoney(
-                { amount: child.amount, currency: child.currency },
-                r.rate,
-                deal.currency,
-                deal.rounding,
-              ).amount;
-              baseNote = ` (${money(child.amount, minorDigits(child.currency))} ${child.currency} at ${formatRate(r.rate)})`;
-            }
-            const amount = roundDiv(base * rate, PPM_ONE, deal.rounding);
-            push(
-              derived(child, anc, deal, comp.id, 'sub_override', amount, {
-                formula: `sub-partner earnings ${money(base, deal.digits)}${baseNote} × ${pct(rate)} (depth ${depth}) = ${money(amount, deal.digits)}`,
-                inputs: {
-                  childAmount: money(child.amount, minorDigits(child.currency)),
-                  childCurrency: child.currency,
-                  rate: pct(rate),
-                  depth: String(depth),
-                },
-                notes: ON_TOP_NOTES,
-              }),
-            );
-          }
+            rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
+            add = child.amount;
+          } else continue;
+          if (rate === null || rate === undefined) continue;
+          const key = `${groupKey}\u0000${i}\u0000${comp.id}`;
+          const g = overrideGroups.get(key);
+          if (g) {
+            g.sum += add;
+            g.children.push(child);
+            if (child.lineId < g.minId) g.minId = child.lineId;
+          } else
+            overrideGroups.set(key, {
+              anc,
+              deal,
+              comp,
+              depth,
+              rate,
+              first: child,
+              children: [child],
+              sum: add,
+              minId: child.lineId,
+            });
         }
-      });
+      }
+    }
+    for (const g of overrideGroups.values()) {
+      const { anc, deal, comp, depth, rate, first: child, children } = g;
+      const n = children.length;
+      const sortedChildren = () => [...children].sort((x, y) => cmp(x.lineId, y.lineId));
+      if (comp.kind === 'forex_lot_override') {
+        const lots = g.sum;
+        const amount = roundScaled(lots * rate, TRADE_SCALE, deal.digits, deal.rounding);
+        push(
+          overrideLine(g, 'fx_lot_override', amount, () => ({
+            formula: `${exact(lots, LOT_SCALE) || '0'} lots × ${exact(rate, 30)} per lot (depth ${depth}) = ${money(amount, deal.digits)}`,
+            inputs: {
+              lots: exact(lots, LOT_SCALE) || '0',
+              perLot: exact(rate, 30),
+              depth: String(depth),
+              subPartnerId: child.partnerId,
+              childLines: String(n),
+            },
+            detail: sortedChildren().map((c) => ({
+              lineId: c.lineId,
+              lots: exact(lotsOfLine.get(c) ?? 0n, LOT_SCALE) || '0',
+            })),
+          })),
+        );
+        continue;
+      }
+      const childSum = g.sum;
+      let base = childSum;
+      let baseNote = '';
+      if (child.currency !== deal.currency) {
+        const r = fx.lookup(child.currency, deal.currency, dayString(lastDay));
+        if (r.kind === 'missing') {
+          issue(`fx\u0000${child.currency}\u0000${deal.currency}\u0000${dayString(lastDay)}`, () => ({
+            kind: 'missing_fx',
+            from: child.currency,
+            to: deal.currency,
+            date: dayString(lastDay),
+            count: 1,
+          }));
+          continue;
+        }
+        base = convertMoney(
+          { amount: childSum, currency: child.currency },
+          r.rate,
+          deal.currency,
+          deal.rounding,
+        ).amount;
+        baseNote = ` (${money(childSum, minorDigits(child.currency))} ${child.currency} at ${formatRate(r.rate)})`;
+      }
+      const amount = roundDiv(base * rate, PPM_ONE, deal.rounding);
+      const childDigits = minorDigits(child.currency);
+      push(
+        overrideLine(g, 'sub_override', amount, () => ({
+          formula: `sub-partner earnings ${money(base, deal.digits)}${baseNote} × ${pct(rate)} (depth ${depth}) = ${money(amount, deal.digits)}`,
+          inputs: {
+            childAmount: money(childSum, childDigits),
+            childCurrency: child.currency,
+            rate: pct(rate),
+            depth: String(depth),
+            subPartnerId: child.partnerId,
+            childLines: String(n),
+          },
+          detail: sortedChildren().map((c) => ({ lineId: c.lineId, amount: money(c.amount, childDigits) })),
+          notes: ON_TOP_NOTES,
+        })),
+      );
     }
 
     // ---------- overlaps ----------
@@ -2129,9 +2241,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         if (v !== 0n) carryOut.push({ partnerId, segment, scope, currency, amount: exact(v, NGR_SCALE) });
       }
     }
-    const propOut = [...newProp.values()]
-      .filter((e) => dayNumber(e.reverseUntil) >= endDay)
-      .sort((a, b) => cmp(a.purchaseId, b.purchaseId));
+    const propOut = [...newProp.values()].filter((e) => dayNumber(e.reverseUntil) >= endDay);
+    sortByKey(propOut, (e) => e.purchaseId);
     for (const [ck, p] of cpaProgress)
       if (
         !newProgress.has(ck) &&
@@ -2147,9 +2258,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         (a, b) =>
           cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment) || cmp(a.componentId, b.componentId),
       ),
-      cpaPaid: [...newCpaPaid.values()].sort(
-        (a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId),
-      ),
+      cpaPaid: sortByKey([...newCpaPaid.values()], (a) => `${a.brandId}\u0000${a.customerId}`),
       cpaProgress: [...newProgress.values()].sort(
         (a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId),
       ),
@@ -2157,7 +2266,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       propCommissions: propOut,
     };
 
-    lines.sort((a, b) => cmp(a.lineId, b.lineId));
+    sortById(lines);
     const totalsMap = new Map<
       string,
       { partnerId: string; segment: Segment; currency: string; amount: bigint; lines: number }
@@ -2175,48 +2284,79 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     const totals: Totals[] = [...totalsMap.keys()].sort().map((k) => totalsMap.get(k)!);
     const issueList = [...issues.keys()].sort().map((k) => issues.get(k)!);
+    // hand the lines out in id order, building each explanation now and letting go of the record
+    const lineTotal = lines.length;
+    const recs: (Rec | undefined)[] = lines;
+    for (let i = 0; i < lineTotal; i++) {
+      const r = recs[i]!;
+      recs[i] = undefined;
+      const x = r.explanation;
+      onLine({
+        lineId: r.lineId,
+        periodId: r.periodId,
+        partnerId: r.partnerId,
+        segment: r.segment,
+        payee: r.payee,
+        brandId: r.brandId,
+        customerId: r.customerId,
+        kind: r.kind,
+        amount: r.amount,
+        currency: r.currency,
+        holdUntil: r.holdUntil,
+        dealId: r.dealId,
+        dealVersion: r.dealVersion,
+        componentId: r.componentId,
+        derivedFrom: r.derivedFrom,
+        explanation: typeof x === 'function' ? x() : x,
+      });
+    }
+    lotsOfLine.clear();
     return {
       period: ctx.period,
-      lines,
       totals,
       overlaps,
       issues: issueList,
       state,
       stats: { rows, paidRows },
+      lineCount: lineTotal,
     };
 
     // ----- helpers of finish -----
-    function derived(
-      child: CommissionLine,
-      anc: { partnerId: string; segment: Segment },
-      deal: CompiledDeal,
-      compId: string,
+    function overrideLine(
+      g: {
+        anc: { partnerId: string; segment: Segment };
+        deal: CompiledDeal;
+        comp: { id: string };
+        first: Rec;
+        minId: string;
+      },
       kind: LineKind,
       amount: bigint,
-      explanation: Explanation,
-    ): CommissionLine {
+      explanation: () => Explanation,
+    ): Rec {
+      const { anc, deal, first: child } = g;
       return {
-        lineId: `${child.lineId}>${anc.partnerId}|${anc.segment}|${kind}`,
+        lineId: `${periodId}|${anc.partnerId}|${anc.segment}|${kind}|${deal.dealId}@${deal.version}|${g.comp.id}|${child.brandId ?? '*'}|*<${child.partnerId}|${child.segment}|${child.kind}|${child.currency}|${child.holdUntil ?? '*'}`,
         periodId,
         partnerId: anc.partnerId,
         segment: anc.segment,
         payee: 'partner',
         brandId: child.brandId,
-        customerId: child.customerId,
+        customerId: null,
         kind,
         amount,
         currency: deal.currency,
         holdUntil: child.holdUntil,
         dealId: deal.dealId,
         dealVersion: deal.version,
-        componentId: compId,
-        derivedFrom: child.lineId,
+        componentId: g.comp.id,
+        derivedFrom: g.minId,
         explanation,
       };
     }
 
     function applyCaps() {
-      const byDeal = new Map<string, { deal: CompiledDeal; lines: CommissionLine[] }>();
+      const byDeal = new Map<string, { deal: CompiledDeal; lines: Rec[] }>();
       for (const l of lines) {
         if (l.payee !== 'partner' || !CAPPED.has(l.kind)) continue;
         const deal = findDeal(l.partnerId, l.segment, l.dealId, l.dealVersion);
@@ -2242,7 +2382,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         for (const l of group) total += l.amount;
         if (deal.capPerCustomer !== null) {
           const cap = roundScaled(deal.capPerCustomer, MONEY_SCALE, deal.digits, 'half_up');
-          const byCustomer = new Map<string, CommissionLine[]>();
+          const byCustomer = new Map<string, Rec[]>();
           for (const l of group) {
             if (l.customerId === null) continue;
             const k = `${l.brandId}\u0000${l.customerId}`;
@@ -2361,6 +2501,33 @@ const CAPPED = new Set<LineKind>([
   'prop_clawback',
   'prop_funded',
 ]);
+
+/**
+ * Sorts records by line id (UTF-16 code-unit order, as `<`). Ids are unique, so sorting the bare ids
+ * with the engine's native string sort and looking the records up is much faster than a comparator over
+ * objects; a duplicate id (which would be a bug) falls back to the comparator.
+ */
+function sortById(recs: { lineId: string }[]): void {
+  sortByKey(recs, (r) => r.lineId);
+}
+
+/**
+ * Sorts in place by a string key (code-unit order, as `<`; keys made of fields joined by U+0000 order
+ * like comparing field by field). Sorting the bare keys natively and looking the items up beats a
+ * comparator over objects several times; equal keys fall back to a stable comparator sort.
+ */
+function sortByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const it of items) byKey.set(keyOf(it), it);
+  if (byKey.size !== items.length) {
+    const keys = new Map<T, string>();
+    for (const it of items) keys.set(it, keyOf(it));
+    return items.sort((a, b) => cmp(keys.get(a)!, keys.get(b)!));
+  }
+  const keys = [...byKey.keys()].sort();
+  for (let i = 0; i < keys.length; i++) items[i] = byKey.get(keys[i]!)!;
+  return items;
+}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

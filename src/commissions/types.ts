@@ -302,7 +302,11 @@ export interface CommissionLine {
   readonly dealId: string;
   readonly dealVersion: number;
   readonly componentId: string;
-  /** For hierarchy lines (overrides, split shares, cap adjustments): the line it derives from. */
+  /**
+   * For hierarchy lines: the line it derives from. A split share derives from one line; an override line
+   * aggregates every line of one sub-partner segment of one kind (see docs/deals.md, line grain): it names
+   * the first of them (in line-id order) here and lists them all in `explanation.detail`.
+   */
   readonly derivedFrom: string | null;
   readonly explanation: Explanation;
 }
@@ -344,6 +348,17 @@ export interface PeriodResult {
   readonly issues: RunIssue[];
   readonly state: CarriedState;
   readonly stats: { readonly rows: number; readonly paidRows: number };
+}
+
+/** What `finishStreaming` returns: the result without its lines (handed to the callback), and their count. */
+export interface PeriodSummary {
+  readonly period: Period;
+  readonly totals: Totals[];
+  readonly overlaps: Overlap[];
+  readonly issues: RunIssue[];
+  readonly state: CarriedState;
+  readonly stats: { readonly rows: number; readonly paidRows: number };
+  readonly lineCount: number;
 }
 
 export interface PeriodContext {
