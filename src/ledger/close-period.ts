@@ -317,7 +317,7 @@ async function insertRun(
       entries: 0,
       issues: JSON.stringify(issues),
       fx_used: JSON.stringify(fx),
-      overlaps,
+      overlap_count: overlaps,
       actor: c.actor.id,
       started_at: c.now,
       finished_at: c.now,

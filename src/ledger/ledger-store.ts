@@ -252,7 +252,7 @@ export async function clawBackLine(
       entries: 2,
       issues: '[]',
       fx_used: '[]',
-      overlaps: 0,
+      overlap_count: 0,
       actor: actor.id,
       started_at: now,
       finished_at: now,

@@ -61,7 +61,7 @@ export interface CloseRunTable {
   entries: number;
   issues: Json;
   fx_used: Json;
-  overlaps: number;
+  overlap_count: number;
   actor: string | null;
   started_at: Timestamp;
   finished_at: Timestamp;

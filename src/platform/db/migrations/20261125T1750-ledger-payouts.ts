@@ -63,7 +63,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       entries int not null,
       issues jsonb not null,
       fx_used jsonb not null,
-      overlaps int not null,
+      overlap_count int not null,
       actor text,
       started_at timestamptz not null,
       finished_at timestamptz not null
