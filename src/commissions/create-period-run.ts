@@ -2098,7 +2098,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       }
     }
     for (const g of overrideGroups.values()) {
-      const { anc, deal, comp, depth, rate, first: child, children } = g;
+      const { deal, comp, depth, rate, first: child, children } = g;
       const n = children.length;
       const sortedChildren = () => [...children].sort((x, y) => cmp(x.lineId, y.lineId));
       if (comp.kind === 'forex_lot_override') {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActivityRow, DealVersion, Ownership } from './index.js';
-import { byKind, deal, eur, FEB, igDay, JAN, MAR, owner, run, sumOf, trade } from './test-support.js';
+import { createPeriodRun } from './create-period-run.js';
+import { BRANDS, byKind, deal, eur, FEB, igDay, JAN, MAR, owner, run, sumOf, trade } from './test-support.js';
 
 /** Hand-checked cases: every expected amount below was worked out on paper from the rule in docs/deals.md. */
 
@@ -825,6 +826,119 @@ describe('every segment: fees, caps, overrides, precedence', () => {
     });
     expect(byKind(feb, 'sub_override').map((l) => l.amount)).toEqual([-eur('7.50')]);
     expect(sumOf(jan.lines) + sumOf(feb.lines)).toBe(0n);
+  });
+  it('override grain: one line over two CPAs of 10.10 at 5% → 20.20 × 5% = 1.01 (not 0.51 + 0.51)', () => {
+    const sub = deal('sub', {
+      currency: 'EUR',
+      segments: ['affiliate'],
+      components: [
+        { id: 'cpa', kind: 'igaming_cpa', amount: { default: '10.10' }, qualification: {}, holdDays: 0 },
+      ],
+    });
+    const master = deal('m', {
+      currency: 'EUR',
+      segments: ['affiliate'],
+      components: [{ id: 'ovr', kind: 'sub_partner_override', ratesByDepth: ['5'] }],
+    });
+    const ftd = { firstDeposit: { date: '2025-01-03', amount: eur('10'), currency: 'EUR' } };
+    const res = run({
+      deals: [sub, master],
+      ownership: [owner('c1', 'sub', ftd), owner('c2', 'sub', ftd)],
+      hierarchy: [
+        { partnerId: 'sub', segment: 'affiliate', parentPartnerId: 'm', parentSegment: 'affiliate' },
+      ],
+      rows: [],
+    });
+    const cpas = byKind(res, 'cpa');
+    expect(cpas.map((l) => l.amount)).toEqual([eur('10.10'), eur('10.10')]);
+    const ovr = byKind(res, 'sub_override');
+    expect(ovr).toHaveLength(1);
+    // 20.20 × 5% = 1.01 exactly; one rounding per override line
+    expect(ovr[0]!.amount).toBe(eur('1.01'));
+    expect(ovr[0]!.customerId).toBeNull();
+    expect(ovr[0]!.holdUntil).toBe('2025-02-01');
+    expect(ovr[0]!.derivedFrom).toBe(cpas[0]!.lineId);
+    expect(ovr[0]!.explanation.detail).toEqual([
+      { lineId: cpas[0]!.lineId, amount: '10.1' },
+      { lineId: cpas[1]!.lineId, amount: '10.1' },
+    ]);
+    expect(ovr[0]!.explanation.inputs.childAmount).toBe('20.2');
+  });
+  it('finishStreaming hands out the same lines, in the same order, as finish', () => {
+    const ctx = {
+      period: JAN,
+      brands: BRANDS,
+      deals: [
+        deal('sub', revshare()),
+        deal('m', {
+          currency: 'EUR',
+          segments: ['affiliate'],
+          components: [{ id: 'ovr', kind: 'sub_partner_override', ratesByDepth: ['5'] }],
+        }),
+      ],
+      ownership: [owner('c1', 'sub'), owner('c2', 'sub'), owner('c3', 'm')],
+      hierarchy: [
+        {
+          partnerId: 'sub',
+          segment: 'affiliate' as const,
+          parentPartnerId: 'm',
+          parentSegment: 'affiliate' as const,
+        },
+      ],
+      fxRates: [],
+      carried: null,
+    };
+    const rows = [
+      igDay('c1', '2025-01-05', { stakes: eur('1000') }),
+      igDay('c2', '2025-01-06', { stakes: eur('300') }),
+      igDay('c3', '2025-01-07', { stakes: eur('50') }),
+    ];
+    const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+    const a = createPeriodRun(ctx);
+    a.add(rows);
+    const full = a.finish();
+    const b = createPeriodRun(ctx);
+    b.add(rows);
+    const streamed: unknown[] = [];
+    const summary = b.finishStreaming((l) => streamed.push(l));
+    expect(json(streamed)).toBe(json(full.lines));
+    expect(summary.lineCount).toBe(full.lines.length);
+    const { lines: _lines, ...rest } = full;
+    const { lineCount: _n, ...restStreamed } = summary;
+    expect(json(restStreamed)).toBe(json(rest));
+  });
+  it('override grain: lot override on two clients of 0.01 lot at 0.25/lot → 0.02 × 0.25 = 0.005 → 0.01', () => {
+    const leaf = deal('ib2', {
+      currency: 'USD',
+      segments: ['ib'],
+      components: [
+        {
+          id: 'reb',
+          kind: 'forex_rebate',
+          method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '3' }] },
+        },
+      ],
+    } as Terms);
+    const top = deal('ib1', {
+      currency: 'USD',
+      segments: ['ib'],
+      components: [{ id: 'ovr', kind: 'forex_lot_override', perLotByDepth: ['0.25'] }],
+    });
+    const fx = { brandId: 'fx', segment: 'ib' as const };
+    const res = run({
+      deals: [leaf, top],
+      ownership: [owner('t1', 'ib2', fx), owner('t2', 'ib2', fx)],
+      hierarchy: [{ partnerId: 'ib2', segment: 'ib', parentPartnerId: 'ib1', parentSegment: 'ib' }],
+      rows: [trade('t1', '0.01'), trade('t2', '0.01')],
+    });
+    // each client: 0.01 × 3 = 0.03; per line the override would be 0.0025 → 0.00 twice
+    expect(byKind(res, 'fx_rebate').map((l) => l.amount)).toEqual([eur('0.03'), eur('0.03')]);
+    const ovr = byKind(res, 'fx_lot_override');
+    expect(ovr).toHaveLength(1);
+    expect(ovr[0]!.partnerId).toBe('ib1');
+    expect(ovr[0]!.amount).toBe(eur('0.01'));
+    expect(ovr[0]!.explanation.inputs.lots).toBe('0.02');
+    expect(ovr[0]!.explanation.detail?.map((d) => d.lots)).toEqual(['0.01', '0.01']);
   });
   it('five-level IB tree: lot overrides 1, 0.5, 0.25, 0.1 on 10 lots', () => {
     const leaf = deal('ib5', {
