@@ -16,6 +16,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
   admin: [
     ['Overview', '/'],
     ['Partners', '/partners'],
+    ['Onboarding', '/onboarding'],
     ['Audit', '/audit'],
     ['Brands', '/settings/brands'],
     ['Users and roles', '/settings/users'],
@@ -24,6 +25,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
   partner_manager: [
     ['Overview', '/'],
     ['Partners', '/partners'],
+    ['Onboarding', '/onboarding'],
     ['Brands', '/settings/brands'],
   ],
   finance: [
@@ -34,6 +36,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
   compliance: [
     ['Overview', '/'],
     ['Partners', '/partners'],
+    ['Onboarding', '/onboarding'],
     ['Audit', '/audit'],
     ['Brands', '/settings/brands'],
   ],
@@ -44,6 +47,8 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
   ],
   partner: [
     ['Home', '/portal'],
+    ['Onboarding', '/portal/onboarding'],
+    ['Links and codes', '/portal/links'],
     ['Profile', '/portal/profile'],
     ['API keys', '/portal/api-keys'],
   ],
@@ -58,11 +63,13 @@ const DENIED: Record<LoginRole, Array<{ page: string; api: string; status: numbe
   ],
   finance: [
     { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/onboarding', api: '/api/v1/documents/attention', status: 403 },
     { page: '/settings/api-keys', api: '/api/v1/api-keys', status: 403 },
   ],
   compliance: [{ page: '/settings/users', api: '/api/v1/users', status: 403 }],
   analyst: [
     { page: '/audit', api: '/api/v1/audit', status: 403 },
+    { page: '/onboarding', api: '/api/v1/documents/attention', status: 403 },
     { page: '/settings/users', api: '/api/v1/users', status: 403 },
   ],
   partner: [

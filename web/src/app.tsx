@@ -14,10 +14,13 @@ import { ResetPasswordPage } from './pages/auth/reset-password-page';
 import { ForbiddenPage, NotFoundPage } from './pages/errors';
 import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
 import { PortalHomePage } from './pages/portal/portal-home-page';
+import { PortalLinksPage } from './pages/portal/portal-links-page';
+import { PortalOnboardingPage } from './pages/portal/portal-onboarding-page';
 import { PortalProfilePage } from './pages/portal/portal-profile-page';
 import { ApiKeysPage } from './pages/staff/api-keys-page';
 import { AuditPage } from './pages/staff/audit-page';
 import { BrandsPage } from './pages/staff/brands-page';
+import { OnboardingPage } from './pages/staff/onboarding-page';
 import { OverviewPage } from './pages/staff/overview-page';
 import { PartnerDetailPage } from './pages/staff/partner-detail-page';
 import { PartnersPage } from './pages/staff/partners-page';
@@ -113,6 +116,30 @@ export function App() {
             element={
               <Guard area="partners">
                 <PartnerDetailPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="onboarding"
+            element={
+              <Guard area="onboarding">
+                <OnboardingPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/onboarding"
+            element={
+              <Guard area="portal">
+                <PortalOnboardingPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/links"
+            element={
+              <Guard area="portal">
+                <PortalLinksPage />
               </Guard>
             }
           />

@@ -5,16 +5,27 @@
 import { http } from './client';
 import type {
   ApiKey,
+  AttentionItem,
   AuditRecord,
   Brand,
+  Contract,
   LoginRole,
+  NpsSurvey,
   Page,
   Partner,
+  PartnerDetail,
+  PartnerDocument,
+  PromoCode,
   Segment,
   Session,
+  SubPartner,
+  TimelineEntry,
+  TrackingLink,
+  TrafficRow,
   User,
   Verification,
   VerificationRun,
+  VettingItem,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -77,7 +88,7 @@ export interface PartnerQuery {
 }
 export const listPartners = (q: PartnerQuery = {}) =>
   http.get<Page<Partner> & { total: number }>('/partners', { ...q });
-export const getPartner = (id: string) => http.get<Partner>(`/partners/${enc(id)}`);
+export const getPartner = (id: string) => http.get<PartnerDetail>(`/partners/${enc(id)}`);
 export const createPartner = (body: {
   displayName: string;
   email?: string;
@@ -86,8 +97,64 @@ export const createPartner = (body: {
   managerUserId?: string;
 }) => http.post<Partner>('/partners', body);
 
+export const setPartnerStatus = (id: string, status: string, reason?: string) =>
+  http.post<PartnerDetail>(`/partners/${enc(id)}/status`, { status, ...(reason ? { reason } : {}) });
+export const setPartnerManager = (id: string, managerUserId: string, reason?: string) =>
+  http.put<PartnerDetail>(`/partners/${enc(id)}/manager`, { managerUserId, ...(reason ? { reason } : {}) });
+export const getPartnerTimeline = (id: string) =>
+  http.get<Page<TimelineEntry>>(`/partners/${enc(id)}/timeline`, { limit: 200 });
+export const addPartnerNote = (id: string, body: string, remindOn?: string) =>
+  http.post<{ id: string }>(`/partners/${enc(id)}/notes`, { body, ...(remindOn ? { remindOn } : {}) });
+export const getSubPartners = (id: string) => http.get<Page<SubPartner>>(`/partners/${enc(id)}/sub-partners`);
+export const getPartnerTracking = (id: string) =>
+  http.get<{ links: TrackingLink[]; promoCodes: PromoCode[] }>(`/partners/${enc(id)}/tracking`);
+
+// ---- onboarding: documents and contracts ----
+export const getPartnerDocuments = (id: string) =>
+  http.get<{ items: PartnerDocument[]; checklist: VettingItem[] }>(`/partners/${enc(id)}/documents`);
+export const reviewDocument = (
+  id: string,
+  body: { decision: 'approved' | 'rejected'; note?: string; expiresOn?: string },
+) => http.post<PartnerDocument>(`/documents/${enc(id)}/review`, body);
+/** A download link (same-origin GET with the session cookie). */
+export const documentContentUrl = (id: string) => `/api/v1/documents/${enc(id)}/content`;
+export const documentsNeedingAttention = (withinDays = 30) =>
+  http.get<Page<AttentionItem>>('/documents/attention', { withinDays });
+export const getPartnerContracts = (id: string) => http.get<Page<Contract>>(`/partners/${enc(id)}/contracts`);
+export const issueContract = (
+  id: string,
+  body: { brandId: string; segments: Segment[]; effectiveFrom?: string },
+) => http.post<Contract>(`/partners/${enc(id)}/contracts`, body);
+
+// ---- reports ----
+export const getTraffic = (q: {
+  from: string;
+  to: string;
+  grain?: 'day' | 'hour';
+  brandId?: string;
+  partnerId?: string;
+}) => http.get<Page<TrafficRow>>('/reports/traffic', q);
+export const listNpsSurveys = () => http.get<Page<NpsSurvey>>('/nps-surveys');
+
 // ---- partner portal ----
-export const getPortalProfile = () => http.get<Partner>('/portal/profile');
+export const getPortalProfile = () => http.get<PartnerDetail>('/portal/profile');
+export const getPortalDocuments = () =>
+  http.get<{ items: PartnerDocument[]; checklist: VettingItem[] }>('/portal/documents');
+export const uploadPortalDocument = (form: FormData) =>
+  http.upload<PartnerDocument>('/portal/documents', form);
+export const portalDocumentContentUrl = (id: string) => `/api/v1/portal/documents/${enc(id)}/content`;
+export const getPortalContracts = () => http.get<Page<Contract>>('/portal/contracts');
+export const acceptPortalContract = (id: string, sha256: string) =>
+  http.post<Contract>(`/portal/contracts/${enc(id)}/accept`, { sha256 });
+export const getPortalTracking = () =>
+  http.get<{ links: TrackingLink[]; promoCodes: PromoCode[] }>('/portal/tracking');
+export const createPortalLink = (body: {
+  brandId: string;
+  segment: Segment;
+  name: string;
+  code?: string;
+  subIds?: Record<string, string>;
+}) => http.post<TrackingLink>('/portal/links', body);
 
 // ---- audit ----
 export interface AuditQuery {

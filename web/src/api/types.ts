@@ -106,3 +106,150 @@ export interface VerificationRun {
 export interface Page<T> {
   items: T[];
 }
+
+/** GET /partners/:id and /portal/profile since issue 4 (the list keeps the short view). */
+export interface PartnerDetail extends Partner {
+  statusReason: string | null;
+  legalName: string | null;
+  contactName: string | null;
+  phone: string | null;
+  website: string | null;
+  companyName: string | null;
+  companyNumber: string | null;
+  vatNumber: string | null;
+  tier: string | null;
+  taxFormStatus: string;
+  commissionHeld: boolean;
+  payoutsBlocked: boolean;
+  onboardedAt: string | null;
+  activatedAt: string | null;
+  tags: string[];
+  notes: string | null;
+  statusChangedAt: string | null;
+  erasedAt: string | null;
+  brands?: Array<{ brandId: string; parentPartnerId: string | null }>;
+  /** Portal only: why a suspended account is suspended and what it means. */
+  notice?: string | null;
+}
+
+export interface TimelineEntry {
+  id: string;
+  occurredAt: string;
+  kind: string;
+  summary: string;
+  detail: unknown;
+  actorType: string;
+  actorId: string | null;
+}
+
+export interface PartnerDocument {
+  id: string;
+  partnerId: string;
+  type: string;
+  fileName: string;
+  mime: string;
+  sizeBytes: number;
+  sha256: string;
+  expiresOn: string | null;
+  reviewStatus: 'pending' | 'approved' | 'rejected';
+  reviewNote: string | null;
+  reviewedAt: string | null;
+  createdAt: string;
+  erased: boolean;
+}
+
+export interface VettingItem {
+  documentType: string;
+  note: string;
+  requiredFor: string[];
+  state: 'ok' | 'missing' | 'unreviewed' | 'expired' | 'rejected' | 'expiring';
+  documentId: string | null;
+  expiresOn: string | null;
+}
+
+export interface Contract {
+  id: string;
+  partnerId: string;
+  brandId: string;
+  version: number;
+  segments: string[];
+  tier: string | null;
+  renderedText: string;
+  renderedSha256: string;
+  effectiveFrom: string;
+  status: string;
+  issuedAt: string;
+  acceptedAt: string | null;
+  acceptedByUserId: string | null;
+  acceptedIp: string | null;
+  acceptedSha256: string | null;
+}
+
+export interface TrackingLink {
+  id: string;
+  code: string;
+  brandId: string;
+  segment: string;
+  kind: string;
+  name: string;
+  landingUrl: string;
+  subIds: Record<string, string>;
+  status: string;
+  createdAt: string;
+}
+
+export interface PromoCode {
+  id: string;
+  code: string;
+  brandId: string;
+  segment: string;
+  status: string;
+  createdAt: string;
+}
+
+export interface SubPartner {
+  partnerId: string;
+  displayName: string;
+  brandId: string;
+  parentPartnerId: string | null;
+  depth: number;
+  status: string;
+}
+
+export interface AttentionItem {
+  partnerId: string;
+  displayName: string;
+  status: string;
+  managerUserId: string | null;
+  documents: Array<{ documentType: string; state: VettingItem['state']; expiresOn: string | null }>;
+}
+
+/** One rollup row of GET /reports/traffic (amounts in minor units of `currency`). */
+export interface TrafficRow {
+  bucket: string;
+  brand_id: string;
+  partner_id: string;
+  segment: string;
+  link_id: string | null;
+  sub_id: string | null;
+  currency: string | null;
+  clicks: number | string;
+  unique_clicks: number | string;
+  registrations: number | string;
+  ftds: number | string;
+  purchases: number | string;
+  revenue: number | string | null;
+}
+
+export interface NpsSurvey {
+  id: string;
+  question: string;
+  segment: string | null;
+  openedAt: string;
+  closesAt: string | null;
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  nps: number | null;
+}

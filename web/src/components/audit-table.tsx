@@ -135,9 +135,9 @@ export function AuditTable({
                         size="xs"
                         className="mono"
                         to={`/audit?entityType=${encodeURIComponent(r.entityType)}&entityId=${encodeURIComponent(r.entityId)}`}
-                        aria-label={`History of ${r.entityType} ${r.entityId}`}
                         title={r.entityId}
                       >
+                        <span className="visually-hidden">History of {r.entityType} </span>
                         {short(r.entityId)}
                       </Anchor>
                     )}

@@ -13,9 +13,11 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconBuildingStore,
   IconChevronDown,
+  IconClipboardCheck,
   IconDashboard,
   IconHome,
   IconKey,
+  IconLink,
   IconLogout,
   IconShieldCheck,
   IconUser,
@@ -50,6 +52,7 @@ const STAFF_NAV: NavGroup[] = [
     items: [
       { to: '/', label: 'Overview', icon: IconDashboard, area: 'overview', exact: true },
       { to: '/partners', label: 'Partners', icon: IconUsersGroup, area: 'partners' },
+      { to: '/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'onboarding' },
       { to: '/audit', label: 'Audit', icon: IconShieldCheck, area: 'audit' },
     ],
   },
@@ -68,6 +71,8 @@ const PARTNER_NAV: NavGroup[] = [
     label: null,
     items: [
       { to: '/portal', label: 'Home', icon: IconHome, area: 'portal', exact: true },
+      { to: '/portal/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'portal' },
+      { to: '/portal/links', label: 'Links and codes', icon: IconLink, area: 'portal' },
       { to: '/portal/profile', label: 'Profile', icon: IconUserCircle, area: 'portal' },
       { to: '/portal/api-keys', label: 'API keys', icon: IconKey, area: 'portal' },
     ],
