@@ -6,6 +6,7 @@ import { createUser } from '../auth/user-store.js';
 import type { LoginRole } from '../platform/config.js';
 import type { Database } from '../platform/db/schema.js';
 import type { Services } from '../platform/services.js';
+import { seedDemoActivity } from './seed-activity.js';
 import { seedDemoPartners } from './seed-partners.js';
 
 export const DEMO_PASSWORD = 'consort-demo-1';
@@ -206,6 +207,7 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
     }
     await seedDemoPartners(trx, actor, managers, now);
   });
+  await seedDemoActivity(s);
   return logins;
 }
 

@@ -53,8 +53,23 @@ export const redirectRoutes = fp(
       cache.close();
     });
 
-    const hash = (text: string) =>
-      createHmac('sha256', cfg.ipHashSalt).update(text).digest('base64url').slice(0, 22);
+    // per-process memo tables: user agents and addresses repeat; the HMACs and the bot regex are the hot path
+    const memo = <V>(fn: (k: string) => V) => {
+      const m = new Map<string, V>();
+      return (k: string): V => {
+        let v = m.get(k);
+        if (v === undefined) {
+          v = fn(k);
+          if (m.size >= 10_000) m.clear();
+          m.set(k, v);
+        }
+        return v;
+      };
+    };
+    const hash = memo((text: string) =>
+      createHmac('sha256', cfg.ipHashSalt).update(text).digest('base64url').slice(0, 22),
+    );
+    const botCheck = memo((ua: string) => isbot(ua));
 
     async function handle(
       req: FastifyRequest<{ Params: { code: string }; Querystring: Record<string, unknown> }>,
@@ -102,7 +117,7 @@ export const redirectRoutes = fp(
         referer: short(req.headers.referer, 1000),
         country,
         subs,
-        isBot: ua ? isbot(ua) : false,
+        isBot: ua ? botCheck(ua) : false,
       });
       if (pending) await pending;
       const cookieOut = [

@@ -70,3 +70,68 @@ export async function listRollups(db: Db, f: RollupFilter) {
     limit 10000`.execute(db);
   return r.rows;
 }
+
+/**
+ * Recomputes every rollup (and the unique-click markers) from the stored clicks, events and activity: for
+ * seeded demo data and for repairs. Rollups are otherwise maintained as data arrives. Run it when no
+ * traffic is being written.
+ */
+export async function rebuildRollups(db: Db): Promise<void> {
+  const source = sql`
+    with c as (
+      select k.*, b.currency, (k.clicked_at at time zone b.timezone)::date as day,
+        row_number() over (partition by (k.clicked_at at time zone b.timezone)::date, coalesce(k.link_id, k.promo_code_id),
+          k.visitor_id order by k.clicked_at, k.id) as nth
+      from clicks k join brands b on b.id = k.brand_id where not k.is_bot
+    ),
+    ev as (
+      select e.*, cu.owner_partner_id, cu.owner_segment, cu.owner_link_id, cu.owner_sub_id
+      from events e join customers cu on cu.id = e.customer_id
+      where cu.owner_partner_id is not null and e.status in ('approved', 'completed', 'success')
+    ),
+    src as (
+      select clicked_at as at, brand_id, partner_id, segment, link_id, coalesce(sub1, '') as sub_id, currency,
+        1 as clicks, (nth = 1)::int as unique_clicks, 0 as registrations, 0 as ftds, 0::int8 as ftd_amount,
+        0 as deposits, 0::int8 as deposit_amount, 0 as purchases, 0::int8 as purchase_amount, 0::int8 as refund_amount,
+        0::int8 as revenue
+      from c
+      union all
+      select occurred_at, brand_id, owner_partner_id, owner_segment, owner_link_id, coalesce(owner_sub_id, ''),
+        coalesce(ev.currency, b.currency), 0, 0, (type = 'registration')::int, (type = 'ftd')::int,
+        case when type = 'ftd' then amount else 0 end, (type in ('ftd', 'deposit'))::int,
+        case when type in ('ftd', 'deposit') then amount else 0 end, (type = 'purchase')::int,
+        case when type = 'purchase' then amount else 0 end,
+        case when type in ('refund', 'chargeback') then amount else 0 end, 0
+      from ev join brands b on b.id = ev.brand_id
+      union all
+      select x.at, x.brand_id, cu.owner_partner_id, cu.owner_segment, cu.owner_link_id, coalesce(cu.owner_sub_id, ''),
+        x.currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.revenue
+      from (
+        select brand_id, customer_id, day::timestamp as at, currency,
+          stakes - wins - bonuses - jackpot_contributions - gaming_tax - payment_fees - chargebacks - admin_fee as revenue
+        from igaming_days
+        union all
+        select brand_id, customer_id, closed_at, currency, round(lots * (spread_per_lot + markup_per_lot))::int8 + commission from trades
+        union all
+        select brand_id, customer_id, day::timestamp, currency, amount_paid from prop_purchases
+        union all
+        select brand_id, customer_id, day::timestamp, currency, -amount from prop_refunds
+      ) x join customers cu on cu.id = x.customer_id where cu.owner_partner_id is not null
+    )`;
+  const sums = sql`sum(clicks), sum(unique_clicks), sum(registrations), sum(ftds), sum(ftd_amount), sum(deposits),
+    sum(deposit_amount), sum(purchases), sum(purchase_amount), sum(refund_amount), sum(revenue)`;
+  const cols = sql`brand_id, partner_id, segment, link_id, sub_id, currency, clicks, unique_clicks, registrations, ftds,
+    ftd_amount, deposits, deposit_amount, purchases, purchase_amount, refund_amount, revenue`;
+  await sql`delete from rollups_hourly`.execute(db);
+  await sql`delete from rollups_daily`.execute(db);
+  await sql`delete from click_uniques`.execute(db);
+  await sql`insert into click_uniques (day, link_id, visitor_id)
+    select distinct (k.clicked_at at time zone b.timezone)::date, coalesce(k.link_id, k.promo_code_id), k.visitor_id
+    from clicks k join brands b on b.id = k.brand_id where not k.is_bot`.execute(db);
+  await sql`${source} insert into rollups_hourly (hour, ${cols})
+    select date_trunc('hour', at), brand_id, partner_id, segment, link_id, sub_id, currency, ${sums}
+    from src group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+  await sql`${source} insert into rollups_daily (day, ${cols})
+    select (src.at at time zone b.timezone)::date, src.brand_id, partner_id, segment, link_id, sub_id, src.currency, ${sums}
+    from src join brands b on b.id = src.brand_id group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+}
