@@ -489,6 +489,11 @@ async function writeAdjustments(
   const runId = await insertRun(c, 'adjustment', periodId, target.id, rows, issues, fx, 0);
   const byEngineId = new Map(lines.map((l) => [l.lineId, l]));
   const bookedById = new Map(booked.map((b) => [b.id, b]));
+  const links = new Map<string, string | null>();
+  for (const a of adjustments) {
+    const fresh = byEngineId.get(a.engineLineId);
+    links.set(a.engineLineId, a.correctsLineId ?? (fresh ? await correctedOriginal(c, fresh) : null));
+  }
   const inputs: LineInput[] = adjustments.map((a) => {
     const fresh = byEngineId.get(a.engineLineId);
     const orig = a.correctsLineId ? bookedById.get(a.correctsLineId) : undefined;
@@ -515,7 +520,7 @@ async function writeAdjustments(
       line,
       lineKey: `${a.engineLineId}${ADJ}${target.period}:${a.recomputed}`,
       amount: a.delta,
-      correctsLineId: a.correctsLineId,
+      correctsLineId: links.get(a.engineLineId) ?? null,
       explanation: {
         formula: `late data for ${c.bounds.id}: recomputed ${digits(a.recomputed)} − booked ${digits(a.bookedSoFar)} = ${digits(a.delta)} (minor units of ${a.currency})`,
         inputs: {
@@ -525,8 +530,8 @@ async function writeAdjustments(
           bookedSoFar: digits(a.bookedSoFar),
         },
         notes: [
-          a.correctsLineId
-            ? `corrects line ${a.correctsLineId}`
+          links.get(a.engineLineId)
+            ? `corrects line ${links.get(a.engineLineId)}`
             : 'a line the recomputation produced for the first time',
         ],
         recomputedExplanation: fresh?.explanation ?? null,
