@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { v7 as uuidv7 } from 'uuid';
 import { appendBatchAudit } from '../audit/audit-store.js';
-import { withServices } from '../cli/cli-services.js';
+import { parentCommand, withServices } from '../cli/cli-services.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Services } from '../platform/services.js';
 import {
@@ -132,7 +132,7 @@ export async function importActivityCsv(
 
 /** `consort import activity --kind K --brand CODE FILE.csv` */
 export function registerIntakeCommands(program: Command): void {
-  const imp = program.command('import').description('Import data from files');
+  const imp = parentCommand(program, 'import', 'Import data from files');
   imp
     .command('activity')
     .description(
