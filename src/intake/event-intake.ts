@@ -253,15 +253,7 @@ export async function ingestEvent(
         subId: fresh.owner_sub_id,
         currency,
       };
-      if (sameBucket) {
-        const delta = calculateDelta(next, prev);
-        if (!isZeroDelta(delta)) await applyRollupDelta(trx, { ...target, at: occurredAt, delta });
-      } else {
-        const neg = calculateDelta(calculateEventContribution(null), prev);
-        if (!isZeroDelta(neg))
-          await applyRollupDelta(trx, { ...target, at: previous!.occurredAt, delta: neg });
-        if (!isZeroDelta(next)) await applyRollupDelta(trx, { ...target, at: occurredAt, delta: next });
-      }
+      // hot rollup rows are locked until commit: write them last
       const click = ev.clickId
         ? await trx
             .selectFrom('clicks')
@@ -285,6 +277,15 @@ export async function ingestEvent(
         },
         now,
       );
+      if (sameBucket) {
+        const delta = calculateDelta(next, prev);
+        if (!isZeroDelta(delta)) await applyRollupDelta(trx, { ...target, at: occurredAt, delta });
+      } else {
+        const neg = calculateDelta(calculateEventContribution(null), prev);
+        if (!isZeroDelta(neg))
+          await applyRollupDelta(trx, { ...target, at: previous!.occurredAt, delta: neg });
+        if (!isZeroDelta(next)) await applyRollupDelta(trx, { ...target, at: occurredAt, delta: next });
+      }
     }
     return {
       id: eventId,
