@@ -54,33 +54,84 @@ async function main() {
     fx: '00000000-0000-4000-a000-000000000002',
     prop: '00000000-0000-4000-a000-000000000003',
   };
-  for (const [k, vertical] of [['ig', 'igaming'], ['fx', 'forex'], ['prop', 'prop']] as const)
+  for (const [k, vertical] of [
+    ['ig', 'igaming'],
+    ['fx', 'forex'],
+    ['prop', 'prop'],
+  ] as const)
     await sql`insert into brands (id, code, name, vertical, currency, landing_url_template, fallback_url)
-      values (${ids[k]}, ${brands[k]}, ${brands[k]}, ${vertical}, 'EUR', 'https://x.example/{click_id}', 'https://x.example/')`.execute(db);
-  await sql.raw(`insert into partners (id, display_name, status, segments)
-    select ${PARTNER('i')}, 'P' || i, 'active', '{affiliate,ib,influencer}' from generate_series(1, ${N_PARTNERS}) i`).execute(db);
+      values (${ids[k]}, ${brands[k]}, ${brands[k]}, ${vertical}, 'EUR', 'https://x.example/{click_id}', 'https://x.example/')`.execute(
+      db,
+    );
+  await sql
+    .raw(`insert into partners (id, display_name, status, segments)
+    select ${PARTNER('i')}, 'P' || i, 'active', '{affiliate,ib,influencer}' from generate_series(1, ${N_PARTNERS}) i`)
+    .execute(db);
   const terms = {
-    ig: { schemaVersion: 1, name: 'ig', currency: 'EUR', segments: ['affiliate'], brands: [ids.ig], components: [
-      { id: 'rev', kind: 'igaming_revshare', ngr: { deductions: [{ kind: 'bonuses', method: 'reported' }] }, rate: '30', carryover: { enabled: true, scope: 'per_brand' } },
-    ] },
-    fx: { schemaVersion: 1, name: 'fx', currency: 'EUR', segments: ['ib'], brands: [ids.fx], components: [
-      { id: 'rebate', kind: 'forex_rebate', method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '4' }] } },
-      { id: 'ovr', kind: 'forex_lot_override', perLotByDepth: ['1', '0.5', '0.25', '0.1'] },
-    ] },
-    prop: { schemaVersion: 1, name: 'prop', currency: 'EUR', segments: ['influencer'], brands: [ids.prop], components: [
-      { id: 'ch', kind: 'prop_purchase', rate: '15', purchases: 'recurring', base: 'amount_paid', refundWindowDays: 14, onRefund: 'clawback' },
-    ] },
+    ig: {
+      schemaVersion: 1,
+      name: 'ig',
+      currency: 'EUR',
+      segments: ['affiliate'],
+      brands: [ids.ig],
+      components: [
+        {
+          id: 'rev',
+          kind: 'igaming_revshare',
+          ngr: { deductions: [{ kind: 'bonuses', method: 'reported' }] },
+          rate: '30',
+          carryover: { enabled: true, scope: 'per_brand' },
+        },
+      ],
+    },
+    fx: {
+      schemaVersion: 1,
+      name: 'fx',
+      currency: 'EUR',
+      segments: ['ib'],
+      brands: [ids.fx],
+      components: [
+        {
+          id: 'rebate',
+          kind: 'forex_rebate',
+          method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '4' }] },
+        },
+        { id: 'ovr', kind: 'forex_lot_override', perLotByDepth: ['1', '0.5', '0.25', '0.1'] },
+      ],
+    },
+    prop: {
+      schemaVersion: 1,
+      name: 'prop',
+      currency: 'EUR',
+      segments: ['influencer'],
+      brands: [ids.prop],
+      components: [
+        {
+          id: 'ch',
+          kind: 'prop_purchase',
+          rate: '15',
+          purchases: 'recurring',
+          base: 'amount_paid',
+          refundWindowDays: 14,
+          onRefund: 'clawback',
+        },
+      ],
+    },
   };
   for (const k of ['ig', 'fx', 'prop'] as const) {
     const t = JSON.stringify(terms[k]).replace(/'/g, "''");
-    await sql.raw(`insert into contracts (id, partner_id, brand_id, version, segments, template_ids, tier, terms, rendered_text,
+    await sql
+      .raw(`insert into contracts (id, partner_id, brand_id, version, segments, template_ids, tier, terms, rendered_text,
         rendered_sha256, effective_from, status, issued_at, accepted_at)
       select gen_random_uuid(), ${PARTNER('i')}, '${ids[k]}', 1, '{${terms[k].segments[0]}}', '{}', 'standard', '${t}'::jsonb, 'bench', 'x',
-        '2024-01-01', 'accepted', now(), now() from generate_series(1, ${N_PARTNERS}) i`).execute(db);
+        '2024-01-01', 'accepted', now(), now() from generate_series(1, ${N_PARTNERS}) i`)
+      .execute(db);
   }
   // IB trees 5 levels deep: partner i (i > 2000) was recruited by i − 2000
-  await sql.raw(`insert into partner_brands (partner_id, brand_id, parent_partner_id, joined_at)
-    select ${PARTNER('i')}, '${ids.fx}', case when i > 2000 then ${PARTNER('i - 2000')} end, now() from generate_series(1, ${N_PARTNERS}) i`).execute(db);
+  await sql
+    .raw(`insert into partner_brands (partner_id, brand_id, parent_partner_id, joined_at)
+    select ${PARTNER('i')}, '${ids.fx}', case when i > 2000 then ${PARTNER('i - 2000')} end, now() from generate_series(1, ${N_PARTNERS}) i`)
+    .execute(db);
   // customers: 1/30 of the iGaming days (30 days each), 1/20 of the trades (20 trades each), one per purchase
   const nIg = N_DAYS / 25;
   const nFx = N_TRADES / 20;
@@ -92,17 +143,23 @@ async function main() {
   await sql.raw(custSql(ids.ig, 'affiliate', 1, nIg)).execute(db);
   await sql.raw(custSql(ids.fx, 'ib', 1 + nIg, nFx)).execute(db);
   await sql.raw(custSql(ids.prop, 'influencer', 1 + nIg + nFx, nProp)).execute(db);
-  await sql.raw(`insert into igaming_days (brand_id, customer_id, day, currency, stakes, wins, bonuses, received_at)
+  await sql
+    .raw(`insert into igaming_days (brand_id, customer_id, day, currency, stakes, wins, bonuses, received_at)
     select '${ids.ig}', ${CUSTOMER('1 + (g / 25)')}, date '2025-01-01' + (g % 25), 'EUR', 10000 + (g % 997) * 13, 8000 + (g % 991) * 11, g % 300, now()
-    from generate_series(0, ${N_DAYS - 1}) g`).execute(db);
-  await sql.raw(`insert into trades (brand_id, trade_id, customer_id, symbol, instrument_class, account_type, side, lots, opened_at, closed_at, currency, spread_per_lot, received_at)
+    from generate_series(0, ${N_DAYS - 1}) g`)
+    .execute(db);
+  await sql
+    .raw(`insert into trades (brand_id, trade_id, customer_id, symbol, instrument_class, account_type, side, lots, opened_at, closed_at, currency, spread_per_lot, received_at)
     select '${ids.fx}', 'T' || g, ${CUSTOMER(`${1 + nIg} + (g / 20)`)}, 'EURUSD', 'fx', 'standard', case when g % 2 = 0 then 'buy' else 'sell' end,
       ((1 + g % 50) / 10.0)::numeric(18,4), timestamptz '2025-01-01' + (g % 2592000) * interval '1 second',
       timestamptz '2025-01-01' + (g % 2592000 + 600) * interval '1 second', 'EUR', 700, now()
-    from generate_series(0, ${N_TRADES - 1}) g`).execute(db);
-  await sql.raw(`insert into prop_purchases (brand_id, purchase_id, customer_id, day, currency, amount_paid, list_price, purchase_kind, received_at)
+    from generate_series(0, ${N_TRADES - 1}) g`)
+    .execute(db);
+  await sql
+    .raw(`insert into prop_purchases (brand_id, purchase_id, customer_id, day, currency, amount_paid, list_price, purchase_kind, received_at)
     select '${ids.prop}', 'P' || g, ${CUSTOMER(`${1 + nIg + nFx} + g`)}, date '2025-01-01' + (g % 31), 'EUR', 50000, 50000, 'first', now()
-    from generate_series(0, ${N_PURCHASES - 1}) g`).execute(db);
+    from generate_series(0, ${N_PURCHASES - 1}) g`)
+    .execute(db);
   if (database.engine === 'postgres') await sql`analyze`.execute(db);
   log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -116,7 +173,11 @@ async function main() {
   let lines = 0;
   let entries = 0;
   for (const code of Object.values(brands)) {
-    const r = await closePeriod(services, { brand: code, period: '2025-01', actor: { type: 'cli', id: 'bench' } });
+    const r = await closePeriod(services, {
+      brand: code,
+      period: '2025-01',
+      actor: { type: 'cli', id: 'bench' },
+    });
     rows += r.rows;
     lines += r.lines;
     entries += r.entries;
@@ -135,18 +196,58 @@ async function main() {
   await sql`create table floor_lines (like commission_lines)`.execute(db);
   await sql`create table floor_entries (like ledger_entries)`.execute(db);
   const lineRow = (i: number) =>
-    [`00000000-0000-4000-b000-${i.toString(16).padStart(12, '0')}`, `key-${i}`, ids.ig, '00000000-0000-4000-a000-000000000009', '2025-01',
-      '00000000-0000-4000-8000-000000000001', 'affiliate', 'partner', `c${i}`, 'revshare', String(1000 + (i % 777)), 'EUR', '\\N', 'deal', '1', 'rev', '\\N',
-      '{"formula":"NGR 1000.00 × 30% = 300.00","inputs":{"ngr":"1000.00"}}', '\\N', '00000000-0000-4000-a000-000000000009', 'pending', '\\N',
-      '2025-02-02 00:00:00+00', '\\N', '\\N', '2025-02-02 00:00:00+00'].join('\t');
+    [
+      `00000000-0000-4000-b000-${i.toString(16).padStart(12, '0')}`,
+      `key-${i}`,
+      ids.ig,
+      '00000000-0000-4000-a000-000000000009',
+      '2025-01',
+      '00000000-0000-4000-8000-000000000001',
+      'affiliate',
+      'partner',
+      `c${i}`,
+      'revshare',
+      String(1000 + (i % 777)),
+      'EUR',
+      '\\N',
+      'deal',
+      '1',
+      'rev',
+      '\\N',
+      '{"formula":"NGR 1000.00 × 30% = 300.00","inputs":{"ngr":"1000.00"}}',
+      '\\N',
+      '00000000-0000-4000-a000-000000000009',
+      'pending',
+      '\\N',
+      '2025-02-02 00:00:00+00',
+      '\\N',
+      '\\N',
+      '2025-02-02 00:00:00+00',
+    ].join('\t');
   const entryRow = (i: number) =>
-    [String(i + 1), '00000000-0000-4000-c000-000000000001', `e-${i}`, ids.ig, i % 2 ? '00000000-0000-4000-8000-000000000001' : '\\N',
-      i % 2 ? 'partner_pending' : 'commission_expense', 'EUR', String(i % 2 ? -1000 : 1000), '\\N', '\\N', 'accrual', '2025-02-02', '2025-02-02 00:00:00+00'].join('\t');
+    [
+      String(i + 1),
+      '00000000-0000-4000-c000-000000000001',
+      `e-${i}`,
+      ids.ig,
+      i % 2 ? '00000000-0000-4000-8000-000000000001' : '\\N',
+      i % 2 ? 'partner_pending' : 'commission_expense',
+      'EUR',
+      String(i % 2 ? -1000 : 1000),
+      '\\N',
+      '\\N',
+      'accrual',
+      '2025-02-02',
+      '2025-02-02 00:00:00+00',
+    ].join('\t');
   if (database.engine === 'postgres') {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('begin');
-    for (const [table, n, row] of [['floor_lines', lines, lineRow], ['floor_entries', entries, entryRow]] as const) {
+    for (const [table, n, row] of [
+      ['floor_lines', lines, lineRow],
+      ['floor_entries', entries, entryRow],
+    ] as const) {
       const stream = client.query(copyFrom(`copy ${table} from stdin`));
       for (let i = 0; i < n; i++) if (!stream.write(`${row(i)}\n`)) await once(stream, 'drain');
       stream.end();
@@ -159,7 +260,12 @@ async function main() {
       for (let i = 0; i < n; i += 1000) {
         const vals = [];
         for (let j = i; j < Math.min(n, i + 1000); j++)
-          vals.push(`(${row(j).split('\t').map((v) => (v === '\\N' ? 'null' : `'${v.replace(/'/g, "''")}'`)).join(',')})`);
+          vals.push(
+            `(${row(j)
+              .split('\t')
+              .map((v) => (v === '\\N' ? 'null' : `'${v.replace(/'/g, "''")}'`))
+              .join(',')})`,
+          );
         await sql.raw(`insert into ${table} values ${vals.join(',')}`).execute(db);
       }
     };
