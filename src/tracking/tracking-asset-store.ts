@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Actor, appendAudit } from '../audit/audit-store.js';
 import type { Database, Segment } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
+import { invalidateTrackingCode } from './link-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -104,6 +105,8 @@ export async function createTrackingLink(
     },
     now,
   );
+  // a code looked up before it existed is cached as unknown: drop it in this process
+  invalidateTrackingCode(row.code);
   return row;
 }
 
@@ -163,5 +166,6 @@ export async function createPromoCode(
     },
     now,
   );
+  invalidateTrackingCode(row.code);
   return row;
 }
