@@ -9,7 +9,7 @@ import { ErrorState, LoadingState } from './components/states';
 import { AccountPage } from './pages/account-page';
 import { EnrolTotpPage } from './pages/auth/enrol-totp-page';
 import { ForgotPasswordPage } from './pages/auth/forgot-password-page';
-import { LoginPage } from './pages/auth/login-page';
+import { LoginPage, safeNext } from './pages/auth/login-page';
 import { ResetPasswordPage } from './pages/auth/reset-password-page';
 import { ForbiddenPage, NotFoundPage } from './pages/errors';
 import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
@@ -31,6 +31,12 @@ import { SESSION_KEY, SessionProvider, useSession, useSessionQuery } from './ses
 function Guard({ area, children }: { area: Area; children: ReactNode }) {
   const role = useSession().user.role;
   return can(role, area) ? children : <ForbiddenPage />;
+}
+
+/** Signed in on /login: go where the user was heading (a same-site path only), else home. */
+function AfterSignIn({ home }: { home: string }) {
+  const next = safeNext(new URLSearchParams(useLocation().search).get('next'));
+  return <Navigate to={next ?? home} replace />;
 }
 
 function Home() {
@@ -99,7 +105,7 @@ export function App() {
     <SessionProvider session={session}>
       <Routes>
         {publicRoutes}
-        <Route path="/login" element={<Navigate to={homeOf(session.user.role)} replace />} />
+        <Route path="/login" element={<AfterSignIn home={homeOf(session.user.role)} />} />
         <Route path="/enrol-2fa" element={<Navigate to={homeOf(session.user.role)} replace />} />
         <Route element={<Shell />}>
           <Route index element={<Home />} />

@@ -4,8 +4,8 @@ import {
   Badge,
   Button,
   Checkbox,
-  FileInput,
   Group,
+  Input,
   Modal,
   Paper,
   ScrollArea,
@@ -47,6 +47,7 @@ function UploadForm() {
   const [type, setType] = useState<string | null>(null);
   const [expiresOn, setExpiresOn] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const [resetKey, setResetKey] = useState(0);
   const mutation = useMutation({
     mutationFn: () => {
       const form = new FormData();
@@ -61,6 +62,7 @@ function UploadForm() {
       setType(null);
       setExpiresOn('');
       setFile(null);
+      setResetKey((k) => k + 1);
     },
   });
   const fields = mutation.error instanceof ApiError ? mutation.error.fieldErrors : {};
@@ -81,16 +83,23 @@ function UploadForm() {
           onChange={setType}
           error={fields.type}
         />
-        <FileInput
+        <Input.Wrapper
           label="File"
-          description="PDF, PNG, JPEG or WebP"
+          description="PDF, PNG, JPEG or WebP, up to the size the server allows"
           required
-          accept="application/pdf,image/png,image/jpeg,image/webp"
-          value={file}
-          onChange={setFile}
           error={fields.file}
-          clearable
-        />
+          id="document-file"
+        >
+          <input
+            id="document-file"
+            type="file"
+            accept="application/pdf,image/png,image/jpeg,image/webp"
+            aria-describedby="document-file-description"
+            key={resetKey}
+            onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+            style={{ display: 'block', marginTop: 4 }}
+          />
+        </Input.Wrapper>
         <TextInput
           label="Valid until"
           type="date"
