@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Actor, appendBatchAudit } from '../audit/audit-store.js';
 import type { Database } from '../platform/db/schema.js';
+import { formatDecimal, parseDecimalOrThrow } from '../money/index.js';
 import { calculateCrossRate } from './calculate-cross-rate.js';
 import type { FxRow } from './calculate-fx-rows.js';
 
@@ -102,8 +103,13 @@ function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
+/** numeric(28,10) comes back padded ('1.1252000000'): rates are shown and hashed in their shortest form. */
+function normaliseRate(rate: string): string {
+  return formatDecimal(parseDecimalOrThrow(rate));
+}
+
 async function latest(db: Db, base: string, quote: string, date: string) {
-  return db
+  const row = await db
     .selectFrom('fx_rates')
     .select(['rate', 'rate_date', 'source'])
     .where('base', '=', base)
@@ -112,6 +118,7 @@ async function latest(db: Db, base: string, quote: string, date: string) {
     .orderBy('rate_date', 'desc')
     .limit(1)
     .executeTakeFirst();
+  return row ? { ...row, rate: normaliseRate(row.rate) } : undefined;
 }
 
 /**
