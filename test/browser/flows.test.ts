@@ -51,7 +51,7 @@ describe('signing in', () => {
     await page.getByLabel('E-mail').fill(server.emails.analyst);
     await page.getByLabel(/^Password/).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Wrong e-mail or password.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong e-mail or password.');
     expect(await page.getByLabel('E-mail').inputValue()).toBe(server.emails.analyst);
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'login-error');
@@ -101,7 +101,7 @@ describe('signing in', () => {
     await signIn(tab, email);
     await page.goto('/account');
     await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
-    const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
     await settled(page);
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'account-totp-setup');
@@ -187,7 +187,7 @@ describe('staff work', () => {
     await page.getByLabel(/^Name/).fill('CRM integration');
     await page.getByLabel(/^events:write/).check();
     await page.getByRole('button', { name: 'Create key' }).click();
-    const key = (await page.getByTestId('new-api-key').innerText()).trim();
+    const key = ((await page.getByTestId('new-api-key').textContent()) ?? '').trim();
     expect(key).toMatch(/^ck_[0-9a-f]{12}_/);
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'admin-api-key-show-once');
@@ -259,7 +259,7 @@ describe('partner portal and document review', () => {
     await settled(page);
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'phone-partner-links');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
@@ -269,7 +269,7 @@ describe('partner portal and document review', () => {
     await settled(page);
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'phone-staff-overview');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     expect(tab.errors).toEqual([]);
   });
@@ -289,7 +289,7 @@ describe('when the operator requires two-factor for a role', () => {
       await page.goto('/partners');
       await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
       await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
-      const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+      const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').trim();
       expect(await axeCheck(page)).toEqual([]);
       await screenshot(page, 'totp-enrolment-required');
       await page.locator('input[inputmode="numeric"]').first().click();
