@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { appendAudit } from '../audit/audit-store.js';
 import { writeAudited } from '../audit/write-audited.js';
-import { actorOf } from '../auth/guard.js';
+import { actorOf, userOf } from '../auth/guard.js';
 import { STAFF_ROLES } from '../auth/identity.js';
 import type { Segment } from '../platform/db/schema.js';
 import { notFound } from '../platform/http/errors.js';
@@ -25,6 +26,20 @@ const FLAGGERS = ['admin', 'partner_manager', 'compliance'] as const;
 
 export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
+
+  /** 404 unless the caller reaches the customer: a partner manager only those owned by their portfolio. */
+  async function assertCustomerReach(req: FastifyRequest, id: string): Promise<void> {
+    const me = userOf(req);
+    if (me.role !== 'partner_manager') return;
+    const ok = await s.db
+      .selectFrom('customers')
+      .innerJoin('partners', 'partners.id', 'customers.owner_partner_id')
+      .select('customers.id')
+      .where('customers.id', '=', id)
+      .where('partners.manager_user_id', '=', me.userId)
+      .executeTakeFirst();
+    if (!ok) throw notFound('Customer');
+  }
 
   async function customerView(id: string) {
     const c = await s.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -85,10 +100,12 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
+        response: { 200: AnyObject, ...errors(400, 401, 403) },
       },
     },
     async (req) => {
       const q = req.query;
+      const me = userOf(req);
       let sel = s.db
         .selectFrom('customers')
         .select(['id', 'public_id', 'brand_id', 'owner_partner_id', 'owner_segment', 'registered_at']);
@@ -96,6 +113,12 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (q.externalId) sel = sel.where('external_id', '=', q.externalId);
       if (q.publicId) sel = sel.where('public_id', '=', q.publicId);
       if (q.partnerId) sel = sel.where('owner_partner_id', '=', q.partnerId);
+      // A partner manager sees only customers owned by partners in their portfolio.
+      if (me.role === 'partner_manager') {
+        sel = sel.where('owner_partner_id', 'in', (eb) =>
+          eb.selectFrom('partners').select('partners.id').where('partners.manager_user_id', '=', me.userId),
+        );
+      }
       const rows = await sel
         .orderBy('id')
         .limit(q.limit ?? 100)
@@ -115,7 +138,10 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: AnyObject, ...errors(401, 403, 404) },
       },
     },
-    async (req) => customerView(req.params.id),
+    async (req) => {
+      await assertCustomerReach(req, req.params.id);
+      return customerView(req.params.id);
+    },
   );
 
   app.post(
@@ -138,6 +164,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
+      await assertCustomerReach(req, req.params.id);
       const b = req.body;
       await writeAudited(s, (trx, now) =>
         reassignCustomer(
@@ -172,6 +199,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
+      await assertCustomerReach(req, req.params.id);
       await writeAudited(s, (trx, now) =>
         setCustomerFlag(
           trx,
@@ -200,6 +228,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
+      await assertCustomerReach(req, req.params.id);
       await writeAudited(s, (trx, now) =>
         clearCustomerFlag(
           trx,
@@ -224,6 +253,7 @@ export const attributionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { brandId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
           { additionalProperties: false },
         ),
+        response: { 200: AnyObject, ...errors(400, 401, 403) },
       },
     },
     async (req) => {

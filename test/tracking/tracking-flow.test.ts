@@ -384,6 +384,32 @@ describe(`click → registration → FTD [${ENGINE}]`, () => {
       expect.arrayContaining(['customer.reassigned', 'customer.flagged']),
     );
   });
+
+  it('a partner manager reaches only customers owned by the portfolio (404 otherwise)', async () => {
+    const c = await t.services.db
+      .selectFrom('customers')
+      .select(['id', 'owner_partner_id'])
+      .where('external_id', '=', 'cust-2')
+      .executeTakeFirstOrThrow();
+    const pm = await t.loginAs('partner_manager');
+    expect((await pm.request('GET', `/api/v1/customers/${c.id}`)).statusCode).toBe(404);
+    expect(
+      (await pm.request('POST', `/api/v1/customers/${c.id}/flags`, { flag: 'fraud', reason: 'x-x-x' }))
+        .statusCode,
+    ).toBe(404);
+    expect((await pm.request('GET', '/api/v1/customers')).json().items).toEqual([]);
+    await t.services.db
+      .updateTable('partners')
+      .set({ manager_user_id: pm.userId })
+      .where('id', '=', c.owner_partner_id!)
+      .execute();
+    expect((await pm.request('GET', `/api/v1/customers/${c.id}`)).statusCode).toBe(200);
+    const list = (await pm.request('GET', '/api/v1/customers')).json().items;
+    expect(list.length).toBeGreaterThan(0);
+    expect(list.every((x: { owner_partner_id: string }) => x.owner_partner_id === c.owner_partner_id)).toBe(
+      true,
+    );
+  });
 });
 
 describe(`postback idempotency and denials [${ENGINE}]`, () => {
