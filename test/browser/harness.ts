@@ -237,8 +237,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** Waits until no loader or skeleton is visible, so screenshots and axe see the settled page. */
 export async function settled(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
+  // A function, not a string (the page's CSP forbids eval); `globalThis` keeps this file free of DOM types.
   await page.waitForFunction(
-    `!document.querySelector('[role="status"] .mantine-Loader-root, .mantine-Skeleton-root')`,
+    () =>
+      !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        '[role="status"] .mantine-Loader-root, .mantine-Skeleton-root',
+      ),
     null,
     { timeout: 15_000 },
   );

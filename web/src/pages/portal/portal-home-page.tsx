@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { getPortalProfile, listApiKeys } from '../../api/endpoints';
 import { ErrorState, LoadingState, PageHeader } from '../../components/states';
+import { TrafficChart } from '../../components/traffic-chart';
 import { label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
 import { useSession } from '../../session';
 
@@ -85,6 +86,9 @@ export function PortalHomePage() {
           </Anchor>
         </Card>
       </SimpleGrid>
+      <div style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
+        <TrafficChart title="Your traffic" />
+      </div>
       <Title order={2} size="h4" mb="sm">
         Coming to your portal
       </Title>
@@ -92,13 +96,13 @@ export function PortalHomePage() {
         <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
           <Pending
             icon={<IconLink size={18} aria-hidden />}
-            title="Links and codes"
-            text="Your tracking links with sub-ids, QR codes and stats per link will show here."
+            title="Stats per link"
+            text="Clicks and conversions per link and sub-id, and exports."
           />
           <Pending
             icon={<IconChartLine size={18} aria-hidden />}
-            title="Performance"
-            text="Clicks, registrations, first deposits and commission over time."
+            title="Commission"
+            text="Earnings with their explanations, and claims for missing commission."
           />
           <Pending
             icon={<IconWallet size={18} aria-hidden />}

@@ -22,6 +22,7 @@ import { can } from '../../access';
 import { listAuditVerifications, listPartners } from '../../api/endpoints';
 import { SEGMENTS } from '../../api/types';
 import { ErrorState, PageHeader } from '../../components/states';
+import { TrafficChart } from '../../components/traffic-chart';
 import { formatDateTime, ROLE_LABELS, SEGMENT_LABELS } from '../../format';
 import { useSession } from '../../session';
 
@@ -269,6 +270,9 @@ export function OverviewPage() {
         </div>
         <TaskQueue />
       </SimpleGrid>
+      <div style={{ marginBottom: 'var(--mantine-spacing-lg)' }}>
+        <TrafficChart title="Traffic from partner links" />
+      </div>
       <Group justify="space-between" align="baseline" mb="xs">
         <Title order={2} size="h4">
           Partner-manager KPIs
