@@ -13,6 +13,7 @@ import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { brandRoutes } from './brands/routes.js';
+import { fxRoutes } from './fx/routes.js';
 import { commissionRoutes } from './commissions/routes.js';
 import { ledgerRoutes } from './ledger/routes.js';
 import { attributionRoutes } from './attribution/routes.js';
@@ -157,6 +158,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           description: 'Applications, invitations, documents and vetting, deal templates, contracts',
         },
         { name: 'portal', description: "The partner portal: a partner's own data" },
+        {
+          name: 'fx',
+          description: 'Exchange rates (ECB reference rates, imports), conversion at the event date',
+        },
         { name: 'ledger', description: 'Period close, commission lines, balances, payouts, statements, reconciliation' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
@@ -166,7 +171,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(authGuard, { services });
   await app.register(redirectRoutes, { services, config });
-  await app.register(redirectRoutes, { services });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
     status: 'ok',
@@ -194,12 +198,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(authRoutes);
       await api.register(auditRoutes);
       await api.register(brandRoutes);
-      await api.register(commissionRoutes);
-      await api.register(ledgerRoutes);
       await api.register(partnerRoutes);
       await api.register(intakeRoutes);
       await api.register(attributionRoutes);
       await api.register(trackingRoutes);
+      await api.register(fxRoutes);
+      await api.register(commissionRoutes);
+      await api.register(ledgerRoutes);
     },
     { prefix: '/api/v1' },
   );

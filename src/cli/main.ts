@@ -9,12 +9,13 @@ import { LOGIN_ROLES, type LoginRole } from '../platform/config.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { AppError } from '../platform/http/errors.js';
 import { configFrom, withServices } from './cli-services.js';
+import { startServer } from './start.js';
+import { registerIntakeCommands } from '../intake/cli.js';
+import { registerFxCommands } from '../fx/cli.js';
 import { registerCommissionCommands } from '../commissions/commission-cli.js';
 import { registerLedgerCommands } from '../ledger/cli.js';
 import { registerPayoutCommands } from '../payouts/cli.js';
 import { registerReconciliationCommands } from '../reconciliation/cli.js';
-import { startServer } from './start.js';
-import { registerIntakeCommands } from '../intake/cli.js';
 import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 import { registerPartnerCommands } from '../partners/cli.js';
 
@@ -187,9 +188,10 @@ seed
 
 // Each context registers its own commands here (one import, one line): src/<context>/cli.ts exports
 // `register…Commands(program)`, using withServices/configFrom from ./cli-services.js.
-registerIntakeCommands(program);
 registerPartnerCommands(program);
+registerIntakeCommands(program);
 
+registerFxCommands(program);
 registerCommissionCommands(program);
 registerLedgerCommands(program);
 registerPayoutCommands(program);

@@ -201,6 +201,17 @@ export interface PromoCodeTable {
   updated_at: Timestamp;
 }
 
+export interface FxRateTable {
+  /** 'YYYY-MM-DD': the day the rate was published for. */
+  rate_date: string;
+  base: string;
+  quote: string;
+  /** numeric(28,10) as a decimal string: 1 base = rate quote. */
+  rate: string;
+  source: string;
+  imported_at: Timestamp;
+}
+
 export interface PartnerPaymentDetailsTable {
   partner_id: string;
   method: 'bank_transfer' | 'crypto' | 'ewallet';
@@ -693,6 +704,7 @@ export interface PostbackDeliveryTable {
 }
 
 export interface Database extends LedgerTables {
+  fx_rates: FxRateTable;
   brands: BrandTable;
   partners: PartnerTable;
   users: UserTable;

@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as m20261125T1700 from './20261125T1700-foundation.js';
 import * as m20261125T1710 from './20261125T1710-tracking-assets.js';
-import * as m20261125T1730 from './20261125T1730-tracking-intake.js';
 import * as m20261125T1720 from './20261125T1720-partners-onboarding.js';
+import * as m20261125T1730 from './20261125T1730-tracking-intake.js';
+import * as m20261125T1740 from './20261125T1740-fx-rates.js';
 import * as m20261125T1750 from './20261125T1750-ledger-payouts.js';
+import * as m20261125T1800 from './20261125T1800-reporting.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -12,7 +14,9 @@ import * as m20261125T1750 from './20261125T1750-ledger-payouts.js';
 export const migrations: Record<string, Migration> = {
   '20261125T1700-foundation': m20261125T1700,
   '20261125T1710-tracking-assets': m20261125T1710,
-  '20261125T1730-tracking-intake': m20261125T1730,
   '20261125T1720-partners-onboarding': m20261125T1720,
+  '20261125T1730-tracking-intake': m20261125T1730,
+  '20261125T1740-fx-rates': m20261125T1740,
   '20261125T1750-ledger-payouts': m20261125T1750,
+  '20261125T1800-reporting': m20261125T1800,
 };
