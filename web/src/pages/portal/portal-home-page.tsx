@@ -2,9 +2,10 @@ import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } fro
 import { IconChartLine, IconLink, IconWallet } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { getPortalProfile, listApiKeys } from '../../api/endpoints';
+import { getPortalProfile, getPortalTracking, listApiKeys } from '../../api/endpoints';
 import { ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { TrafficChart } from '../../components/traffic-chart';
+import { Copy, linkUrl } from './portal-links-page';
 import { label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
 import { useSession } from '../../session';
 
@@ -26,11 +27,13 @@ export function PortalHomePage() {
   const { user } = useSession();
   const profile = useQuery({ queryKey: ['portal', 'profile'], queryFn: getPortalProfile });
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: listApiKeys });
+  const tracking = useQuery({ queryKey: ['portal', 'tracking'], queryFn: getPortalTracking });
 
   if (profile.isPending) return <LoadingState />;
   if (profile.isError) return <ErrorState error={profile.error} retry={() => profile.refetch()} />;
   const p = profile.data;
   const activeKeys = keys.data?.items.filter((k) => !k.revokedAt).length ?? 0;
+  const mainLink = tracking.data?.links.find((l) => l.status === 'active');
 
   return (
     <>
@@ -86,6 +89,26 @@ export function PortalHomePage() {
           </Anchor>
         </Card>
       </SimpleGrid>
+      <Card withBorder radius="md" padding="md" mb="md">
+        <Text size="xs" c="dimmed" fw={600} tt="uppercase">
+          Your main link
+        </Text>
+        {mainLink ? (
+          <Group gap={4} wrap="nowrap" mt={6}>
+            <Text className="mono" size="sm">
+              {linkUrl(mainLink)}
+            </Text>
+            <Copy value={linkUrl(mainLink)} what="main link" />
+          </Group>
+        ) : (
+          <Text size="sm" mt={6}>
+            No link yet.{' '}
+            <Anchor component={Link} to="/portal/links">
+              Create one
+            </Anchor>
+          </Text>
+        )}
+      </Card>
       <div style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
         <TrafficChart title="Your traffic" />
       </div>

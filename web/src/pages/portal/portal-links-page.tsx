@@ -33,7 +33,7 @@ export function linkUrl(l: Pick<TrackingLink, 'code' | 'subIds'>): string {
   return `${window.location.origin}/r/${l.code}${s ? `?${s}` : ''}`;
 }
 
-function Copy({ value, what }: { value: string; what: string }) {
+export function Copy({ value, what }: { value: string; what: string }) {
   return (
     <CopyButton value={value}>
       {({ copied, copy }) => (

@@ -280,7 +280,7 @@ export function OverviewPage() {
       </Group>
       <Alert color="gray" icon={<IconChartBar aria-hidden />} mb="md" variant="light">
         <Text size="sm">
-          This server has no reporting API yet, so the KPIs show no values rather than estimates. Their
+          This server has no KPI reporting API yet, so the KPIs show no values rather than estimates. Their
           definitions are under each{' '}
           <IconInfoCircle size={14} aria-label="information" style={{ verticalAlign: 'middle' }} />.
         </Text>
