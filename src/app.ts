@@ -13,6 +13,7 @@ import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { brandRoutes } from './brands/routes.js';
+import { reportingRoutes } from './reporting/routes.js';
 import { fxRoutes } from './fx/routes.js';
 import { commissionRoutes } from './commissions/routes.js';
 import { ledgerRoutes } from './ledger/routes.js';
@@ -163,6 +164,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           description: 'Exchange rates (ECB reference rates, imports), conversion at the event date',
         },
         { name: 'ledger', description: 'Period close, commission lines, balances, payouts, statements, reconciliation' },
+        { name: 'reports', description: 'Overview KPIs, time series, funnel, segment mix, task queue, grouped reports' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -202,6 +204,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(intakeRoutes);
       await api.register(attributionRoutes);
       await api.register(trackingRoutes);
+      await api.register(reportingRoutes);
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
       await api.register(ledgerRoutes);
