@@ -15,6 +15,8 @@ const METHOD: Record<string, string> = {
   patch: 'patch',
   delete: 'delete',
   upload: 'post',
+  postFile: 'post',
+  postText: 'post',
 };
 
 /** `/partners/${enc(id)}/status` → `/api/v1/partners/{id}/status`. */
@@ -24,7 +26,9 @@ function toOpenApi(path: string): string {
 
 function calls(): Array<{ method: string; path: string }> {
   const out: Array<{ method: string; path: string }> = [];
-  for (const m of SOURCE.matchAll(/http\.(get|post|put|patch|delete|upload)<[^>]*>\(\s*(['`])([^'`]+)\2/g)) {
+  for (const m of SOURCE.matchAll(
+    /http\.(get|post|put|patch|delete|upload|postFile|postText)(?:<[^>]*>)?\(\s*(['`])([^'`]+)\2/g,
+  )) {
     out.push({ method: METHOD[m[1]!]!, path: toOpenApi(m[3]!) });
   }
   // Download links built as strings (GET with the session cookie).

@@ -21,6 +21,10 @@ export const ACCESS = {
   users: ['admin'],
   apiKeys: ['admin'],
   portal: ['partner'],
+  money: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  payouts: ['admin', 'partner_manager', 'finance', 'compliance'],
+  reconciliation: ['admin', 'finance', 'compliance', 'analyst'],
+  deals: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
 } as const satisfies Record<string, readonly LoginRole[]>;
 
 export type Area = keyof typeof ACCESS;

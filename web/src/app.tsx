@@ -7,12 +7,18 @@ import { setOnUnauthenticated } from './api/client';
 import { Shell } from './components/shell';
 import { ErrorState, LoadingState } from './components/states';
 import { AccountPage } from './pages/account-page';
+import { DealsPage } from './pages/deals/deals-page';
+import { CommissionsPage } from './pages/money/commissions-page';
+import { FxPage } from './pages/money/fx-page';
+import { PayoutsPage } from './pages/money/payouts-page';
+import { ReconciliationPage } from './pages/money/reconciliation-page';
 import { EnrolTotpPage } from './pages/auth/enrol-totp-page';
 import { ForgotPasswordPage } from './pages/auth/forgot-password-page';
 import { LoginPage, safeNext } from './pages/auth/login-page';
 import { ResetPasswordPage } from './pages/auth/reset-password-page';
 import { ForbiddenPage, NotFoundPage } from './pages/errors';
 import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
+import { PortalEarningsPage } from './pages/portal/portal-earnings-page';
 import { PortalHomePage } from './pages/portal/portal-home-page';
 import { PortalLinksPage } from './pages/portal/portal-links-page';
 import { PortalOnboardingPage } from './pages/portal/portal-onboarding-page';
@@ -202,6 +208,62 @@ export function App() {
             element={
               <Guard area="portal">
                 <PortalApiKeysPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/commissions"
+            element={
+              <Guard area="money">
+                <CommissionsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/payouts"
+            element={
+              <Guard area="payouts">
+                <PayoutsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/payouts/:id"
+            element={
+              <Guard area="payouts">
+                <PayoutsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/reconciliation"
+            element={
+              <Guard area="reconciliation">
+                <ReconciliationPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/fx"
+            element={
+              <Guard area="money">
+                <FxPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="deals"
+            element={
+              <Guard area="deals">
+                <DealsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/earnings"
+            element={
+              <Guard area="portal">
+                <PortalEarningsPage />
               </Guard>
             }
           />

@@ -67,10 +67,24 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
+type Expect = 'json' | 'file';
+
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { expect?: Expect; contentType?: string } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: opts.expect === 'file' ? '*/*' : 'application/json' };
   const isForm = body instanceof FormData;
-  if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
+  if (body !== undefined && !isForm) headers['content-type'] = opts.contentType ?? 'application/json';
+  const payload =
+    body === undefined ? undefined : isForm || opts.contentType ? (body as BodyInit) : JSON.stringify(body);
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -78,7 +92,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body: isForm ? body : JSON.stringify(body) } : {}),
+      ...(payload !== undefined ? { body: payload } : {}),
     });
   } catch {
     throw new ApiError(
@@ -91,6 +105,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   }
   const requestId = res.headers.get('x-request-id');
   if (res.status === 204) return undefined as T;
+  if (res.ok && opts.expect === 'file') {
+    const disposition = res.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+    return { blob: await res.blob(), filename } as T;
+  }
   const text = await res.text();
   let json: unknown = null;
   try {
@@ -122,7 +141,23 @@ export const http = {
   /** multipart/form-data (document uploads); the browser sets the boundary. */
   upload: <T>(path: string, form: FormData) => request<T>('POST', path, form),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** A POST answering with a file (exports): the bytes and the server's file name. */
+  postFile: (path: string, body: unknown) => request<DownloadedFile>('POST', path, body, { expect: 'file' }),
+  /** A POST of a CSV body (Content-Type: text/csv). */
+  postText: <T>(path: string, text: string) => request<T>('POST', path, text, { contentType: 'text/csv' }),
 };
+
+/** Saves a downloaded file through a temporary object URL. */
+export function saveFile(file: DownloadedFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 /** A message for people: the API's own message, plus the request id for support on server errors. */
 export function describeError(err: unknown): string {

@@ -7,17 +7,28 @@ import type {
   ApiKey,
   AttentionItem,
   AuditRecord,
+  Balance,
   Brand,
+  CommissionLine,
   Contract,
+  DealTemplate,
+  FxImportResult,
+  FxRate,
+  LedgerPeriod,
   LoginRole,
   NpsSurvey,
   Page,
   Partner,
   PartnerDetail,
   PartnerDocument,
+  PayoutBatch,
+  Reconciliation,
   PromoCode,
   Segment,
   Session,
+  SimulationResult,
+  StatementSummary,
+  StatementVerification,
   SubPartner,
   TimelineEntry,
   TrackingLink,
@@ -172,3 +183,99 @@ export const searchAudit = (q: AuditQuery) =>
   http.get<Page<AuditRecord> & { nextBefore: string | null }>('/audit', { ...q });
 export const verifyAuditChain = () => http.post<Verification>('/audit/verify');
 export const listAuditVerifications = () => http.get<Page<VerificationRun>>('/audit/verifications');
+
+// ---- money: commission lines, balances, periods ----
+export interface LineQuery {
+  partnerId?: string | undefined;
+  brandId?: string | undefined;
+  period?: string | undefined;
+  state?: string | undefined;
+  limit?: number;
+  after?: string | undefined;
+}
+export const listCommissionLines = (q: LineQuery = {}) =>
+  http.get<{ items: CommissionLine[]; next: string | null }>('/commission-lines', { ...q });
+export const approveLines = (ids: string[], reason?: string) =>
+  http.post<unknown>('/commission-lines/approve', { ids, ...(reason ? { reason } : {}) });
+export const rejectLines = (ids: string[], reason: string) =>
+  http.post<unknown>('/commission-lines/reject', { ids, reason });
+export const reverseLines = (ids: string[], reason: string) =>
+  http.post<unknown>('/commission-lines/reverse', { ids, reason });
+export const clawBackLine = (id: string, reason: string, amountMinor?: string) =>
+  http.post<unknown>(`/commission-lines/${enc(id)}/clawback`, {
+    reason,
+    ...(amountMinor ? { amountMinor } : {}),
+  });
+export const releaseHolds = () => http.post<unknown>('/ledger/hold-release');
+export const getPartnerBalance = (id: string) =>
+  http.get<{ partnerId: string; balances: Balance[] }>(`/partners/${enc(id)}/balance`);
+export const listPeriods = (brandId: string) =>
+  http.get<{ items: LedgerPeriod[] }>('/ledger/periods', { brandId });
+
+// ---- payouts ----
+export const createPayoutBatch = (body: { brandId: string; payDate: string }) =>
+  http.post<{ id?: string; batchId?: string; [k: string]: unknown }>('/payout-batches', body);
+export const getPayoutBatch = (id: string) => http.get<PayoutBatch>(`/payout-batches/${enc(id)}`);
+export const approvePayoutBatch = (id: string) => http.post<unknown>(`/payout-batches/${enc(id)}/approve`);
+/** The export answers with the file itself (CSV or pain.001 XML), not JSON. */
+export const exportPayoutBatch = (id: string, format: 'csv' | 'pain001') =>
+  http.postFile(`/payout-batches/${enc(id)}/export`, { format });
+export const settlePayoutLine = (
+  id: string,
+  body: { outcome: 'paid'; reference: string } | { outcome: 'failed'; reason: string },
+) => http.post<unknown>(`/payout-lines/${enc(id)}/settle`, body);
+
+// ---- statements ----
+export const listStatements = (partnerId?: string) =>
+  http.get<{ items: StatementSummary[] }>('/statements', { partnerId });
+export const issueStatement = (body: { brandId: string; partnerId: string; period: string }) =>
+  http.post<{ id: string; sha256: string }>('/statements', body);
+export const verifyStatement = (id: string) =>
+  http.get<StatementVerification>(`/statements/${enc(id)}/verify`);
+/** A download link (same-origin GET with the session cookie): the sealed statement as HTML or CSV. */
+export const statementUrl = (id: string, format: 'html' | 'csv') =>
+  `/api/v1/statements/${enc(id)}` + `?format=${format}`;
+
+// ---- reconciliation ----
+export const getReconciliation = (brand: string, period: string) =>
+  http.get<Reconciliation>('/reconciliation', { brand, period });
+export const addReconciliationNote = (body: {
+  brand: string;
+  period: string;
+  metric: string;
+  currency: string;
+  explanation: string;
+}) => http.post<unknown>('/reconciliation/notes', body);
+export const importReconciliationTotals = (csv: string) =>
+  http.post<unknown>('/reconciliation/totals', { csv });
+export const markPeriodFinal = (body: { brand: string; period: string }) =>
+  http.post<unknown>('/ledger/periods/final', body);
+
+// ---- FX rates ----
+export const listFxRates = (q: {
+  base?: string;
+  quote?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}) => http.get<{ items: FxRate[] }>('/fx-rates', q);
+export const lookupFxRate = (q: { from: string; to: string; date: string; maxAgeDays?: number }) =>
+  http.get<{ from: string; to: string; rate: string; date: string; source: string; derived: boolean }>(
+    '/fx-rates/lookup',
+    q,
+  );
+export const importFxRates = (csv: string) => http.postText<FxImportResult>('/fx-rates/import', csv);
+
+// ---- deals ----
+export const listDealTemplates = (q: { brandId?: string; segment?: Segment } = {}) =>
+  http.get<{ items: DealTemplate[] }>('/deal-templates', q);
+export const saveDealTemplate = (body: {
+  brandId: string;
+  segment: Segment;
+  tier?: string;
+  name: string;
+  terms: Record<string, unknown>;
+  legalText: string;
+}) => http.post<DealTemplate>('/deal-templates', body);
+export const simulate = (body: { deal: unknown; activity: string | unknown[] }) =>
+  http.post<SimulationResult>('/simulations', body);

@@ -253,3 +253,179 @@ export interface NpsSurvey {
   detractors: number;
   nps: number | null;
 }
+
+// ---- money: commission lines, balances, payouts, statements, reconciliation, FX ----
+export interface Explanation {
+  formula: string;
+  inputs: Record<string, string>;
+  tier?: {
+    basis: string;
+    value: string;
+    mode: 'retroactive' | 'incremental' | 'flat';
+    bands: { from: string; to: string | null; rate: string; portion?: string; amount?: string }[];
+    reached: number;
+  };
+  deductions?: { kind: string; method: string; base?: string; rate?: string; amount: string }[];
+  [key: string]: unknown;
+}
+
+export interface CommissionLine {
+  id: string;
+  lineKey: string;
+  brandId: string;
+  sourcePeriod: string;
+  partnerId: string;
+  segment: string;
+  payee: string;
+  customerId: string | null;
+  kind: string;
+  amount: string;
+  amountMinor: string;
+  currency: string;
+  holdUntil: string | null;
+  dealId: string;
+  dealVersion: number;
+  componentId: string;
+  derivedFrom: string | null;
+  explanation: Explanation;
+  correctsLineId: string | null;
+  state: string;
+  stateReason: string | null;
+  payoutLineId: string | null;
+}
+
+export interface LedgerPeriod {
+  id: string;
+  period: string;
+  startsOn: string;
+  endsOn: string;
+  timezone: string;
+  state: 'open' | 'closed' | 'final';
+  closedAt: string | null;
+  finalizedAt: string | null;
+}
+
+export interface Balance {
+  account: string;
+  currency: string;
+  amount: string;
+  amountMinor: string;
+}
+
+export interface PayoutBatch {
+  id: string;
+  brandId: string;
+  payDate: string;
+  status: string;
+  approvalSteps: string[];
+  approvals: { step: number; role: string; userId: string; at: string }[];
+  skipped: { partnerId: string; reason: string; currency?: string; amount?: string }[] | null;
+  lines: {
+    id: string;
+    partnerId: string;
+    currency: string;
+    amount: string;
+    payCurrency: string;
+    payAmount: string;
+    fxRate: string | null;
+    method: string;
+    endToEndId: string;
+    invoiceNumber: string | null;
+    status: string;
+    reference: string | null;
+    failureReason: string | null;
+  }[];
+}
+
+export interface StatementSummary {
+  id: string;
+  brandId: string;
+  period: string;
+  sha256: string;
+  issuedAt: string;
+}
+
+export interface StatementVerification {
+  ok: boolean;
+  sha256: string;
+  message: string;
+  changed?: unknown[];
+  missing?: unknown[];
+}
+
+export interface FxRate {
+  date: string;
+  base: string;
+  quote: string;
+  rate: string;
+  source: string;
+}
+
+export interface FxImportResult {
+  format: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
+export interface DealTemplate {
+  id: string;
+  brandId: string;
+  segment: Segment;
+  tier: string;
+  name: string;
+  version: number;
+  terms: Record<string, unknown>;
+  legalText: string;
+  [key: string]: unknown;
+}
+
+export interface SimulationResult {
+  lines: {
+    id?: string;
+    partnerId?: string;
+    kind?: string;
+    amount: string;
+    currency: string;
+    customerId?: string | null;
+    explanation?: Explanation;
+    [key: string]: unknown;
+  }[];
+  totals: { partnerId?: string; currency: string; amount?: string; [key: string]: unknown }[];
+  issues: { kind: string; [key: string]: unknown }[];
+  [key: string]: unknown;
+}
+
+export interface Reconciliation {
+  brand: string;
+  period: string;
+  state: string;
+  tolerance: string;
+  differences: {
+    metric: string;
+    currency: string;
+    computed: string | null;
+    reported: string | null;
+    difference: string | null;
+    withinTolerance: boolean;
+    explained: boolean;
+    notes: string[];
+  }[];
+  trace: {
+    lateRows: { table: string; rows: number }[];
+    topCustomers: unknown[];
+    correctingLines: {
+      id: string;
+      kind: string;
+      amount: string;
+      currency: string;
+      corrects: string | null;
+      customer: string | null;
+    }[];
+  };
+  final: unknown;
+}

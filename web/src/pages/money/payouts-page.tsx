@@ -1,0 +1,419 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Stepper,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { ApiError, saveFile } from '../../api/client';
+import {
+  approvePayoutBatch,
+  createPayoutBatch,
+  exportPayoutBatch,
+  getPayoutBatch,
+  settlePayoutLine,
+} from '../../api/endpoints';
+import type { PayoutBatch } from '../../api/types';
+import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
+import { brandName, money, useBrands } from '../../components/money';
+import { label, ROLE_LABELS } from '../../format';
+import { useSession } from '../../session';
+import { StatementsPanel } from './statements-panel';
+
+const SKIP_REASONS: Record<string, string> = {
+  below_threshold: 'Below the minimum payout (rolls over)',
+  negative_balance: 'Negative balance (carries over)',
+  tax_form_missing: 'Tax form missing',
+  no_payment_method: 'No payment method',
+  cooling_off: 'Payment method changed recently (cooling-off)',
+  not_notified: 'Partner not yet notified of the method change',
+  partner_suspended: 'Partner suspended',
+  fx_rate: 'No FX rate for the pay date',
+};
+
+function CreateBatch() {
+  const brands = useBrands();
+  const navigate = useNavigate();
+  const [brandId, setBrandId] = useState<string | null>(null);
+  const [payDate, setPayDate] = useState(new Date().toISOString().slice(0, 10));
+  const m = useMutation({
+    mutationFn: () => createPayoutBatch({ brandId: brandId ?? '', payDate }),
+    onSuccess: (r) => {
+      const id = (r.id ?? r.batchId) as string | undefined;
+      if (id) navigate(`/money/payouts/${id}`);
+    },
+  });
+  const fe = m.error instanceof ApiError ? m.error.fieldErrors : {};
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={2} size="h4" mb="xs">
+        New payout batch
+      </Title>
+      <Text size="sm" c="dimmed" mb="sm">
+        Nets each partner's payable lines per currency; threshold, schedule, tax form and cooling-off apply.
+      </Text>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          m.mutate();
+        }}
+      >
+        <Group align="flex-start" wrap="wrap">
+          <Select
+            label="Brand"
+            required
+            data={(brands.data ?? []).map((b) => ({ value: b.id, label: b.name }))}
+            value={brandId}
+            onChange={setBrandId}
+            error={fe.brandId}
+            w={240}
+          />
+          <TextInput
+            label="Pay date"
+            type="date"
+            required
+            value={payDate}
+            onChange={(e) => setPayDate(e.currentTarget.value)}
+            error={fe.payDate}
+          />
+          <Button type="submit" mt={25} loading={m.isPending}>
+            Create batch
+          </Button>
+        </Group>
+        <FormError error={fe.brandId || fe.payDate ? null : m.error} />
+      </form>
+    </Paper>
+  );
+}
+
+function OpenBatch() {
+  const navigate = useNavigate();
+  const [id, setId] = useState('');
+  const valid = /^[0-9a-f-]{36}$/i.test(id.trim());
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={2} size="h4" mb="xs">
+        Open a batch
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) navigate(`/money/payouts/${id.trim()}`);
+        }}
+      >
+        <Group align="flex-start">
+          <TextInput
+            label="Batch id"
+            value={id}
+            onChange={(e) => setId(e.currentTarget.value)}
+            error={id && !valid ? 'A batch id is a UUID' : undefined}
+            w={340}
+          />
+          <Button type="submit" mt={25} variant="default" disabled={!valid}>
+            Open
+          </Button>
+        </Group>
+      </form>
+    </Paper>
+  );
+}
+
+function Settle({
+  line,
+  onClose,
+  onDone,
+}: {
+  line: PayoutBatch['lines'][number] | null;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const [outcome, setOutcome] = useState<'paid' | 'failed'>('paid');
+  const [text, setText] = useState('');
+  const m = useMutation({
+    mutationFn: () =>
+      settlePayoutLine(
+        line?.id ?? '',
+        outcome === 'paid' ? { outcome, reference: text } : { outcome, reason: text },
+      ),
+    onSuccess: () => {
+      setText('');
+      onDone();
+    },
+  });
+  const fe = m.error instanceof ApiError ? m.error.fieldErrors : {};
+  return (
+    <Modal opened={line !== null} onClose={onClose} title="Settle payout line" centered>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          m.mutate();
+        }}
+      >
+        <Stack>
+          <Select
+            label="Outcome"
+            data={[
+              { value: 'paid', label: 'Paid' },
+              { value: 'failed', label: 'Failed (money returns to the balance)' },
+            ]}
+            value={outcome}
+            onChange={(v) => setOutcome((v as 'paid' | 'failed') ?? 'paid')}
+            allowDeselect={false}
+          />
+          <TextInput
+            label={outcome === 'paid' ? 'Payment reference' : 'Reason'}
+            required
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            error={fe.reference ?? fe.reason}
+          />
+          <Text size="sm" c="dimmed">
+            This is final and recorded in the audit trail.
+          </Text>
+          <FormError error={fe.reference || fe.reason ? null : m.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color={outcome === 'failed' ? 'red' : undefined} loading={m.isPending}>
+              Mark {outcome}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function BatchView({ id }: { id: string }) {
+  const session = useSession();
+  const role = session.user.role;
+  const qc = useQueryClient();
+  const brands = useBrands();
+  const batch = useQuery({ queryKey: ['payout-batch', id], queryFn: () => getPayoutBatch(id) });
+  const refresh = () => qc.invalidateQueries({ queryKey: ['payout-batch', id] });
+  const [confirmApprove, setConfirmApprove] = useState(false);
+  const approve = useMutation({
+    mutationFn: () => approvePayoutBatch(id),
+    onSuccess: () => {
+      setConfirmApprove(false);
+      refresh();
+    },
+  });
+  const exp = useMutation({
+    mutationFn: (format: 'csv' | 'pain001') => exportPayoutBatch(id, format),
+    onSuccess: (f) => {
+      saveFile(f);
+      refresh();
+    },
+  });
+  const [settling, setSettling] = useState<PayoutBatch['lines'][number] | null>(null);
+
+  if (batch.isPending) return <LoadingState />;
+  if (batch.isError) return <ErrorState error={batch.error} retry={() => batch.refetch()} />;
+  const b = batch.data;
+  const done = b.approvals.length;
+  const nextRole = b.approvalSteps[done];
+  const iApproved = b.approvals.some((a) => a.userId === session.user.id);
+  const canApprove = nextRole === role && !iApproved && b.status !== 'approved' && b.status !== 'exported';
+  const exportable = b.status === 'approved' || b.status === 'exported';
+
+  return (
+    <Stack>
+      <Paper withBorder p="md" radius="md">
+        <Group justify="space-between" mb="sm">
+          <div>
+            <Title order={2} size="h4">
+              Batch {b.id.slice(0, 8)} · {brandName(brands.data, b.brandId)}
+            </Title>
+            <Text size="sm" c="dimmed">
+              Pay date {b.payDate}
+            </Text>
+          </div>
+          <Badge size="lg" variant="light">
+            {label({}, b.status)}
+          </Badge>
+        </Group>
+        <Stepper active={done} size="sm" allowNextStepsSelect={false} aria-label="Approval steps">
+          {b.approvalSteps.map((r, i) => ({ r, step: i + 1 })).map(({ r, step }) => {
+            const i = step - 1;
+            const a = b.approvals[i];
+            return (
+              <Stepper.Step
+                key={`step-${step}`}
+                label={`Step ${i + 1}: ${ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? r}`}
+                description={
+                  a ? `Approved ${new Date(a.at).toLocaleString()}` : i === done ? 'Waiting' : 'Later'
+                }
+              />
+            );
+          })}
+        </Stepper>
+        <Group mt="md" gap="sm">
+          {nextRole && (
+            <Button onClick={() => setConfirmApprove(true)} disabled={!canApprove}>
+              Approve step {done + 1}
+            </Button>
+          )}
+          {nextRole && !canApprove && (
+            <Text size="sm" c="dimmed">
+              {iApproved
+                ? 'You approved an earlier step: another user takes this one.'
+                : `Step ${done + 1} is for the ${ROLE_LABELS[nextRole as keyof typeof ROLE_LABELS] ?? nextRole} role.`}
+            </Text>
+          )}
+          {role === 'finance' && (
+            <>
+              <Button
+                variant="default"
+                disabled={!exportable}
+                loading={exp.isPending && exp.variables === 'csv'}
+                onClick={() => exp.mutate('csv')}
+              >
+                Export CSV
+              </Button>
+              <Button
+                variant="default"
+                disabled={!exportable}
+                loading={exp.isPending && exp.variables === 'pain001'}
+                onClick={() => exp.mutate('pain001')}
+              >
+                Export pain.001
+              </Button>
+            </>
+          )}
+        </Group>
+        <FormError error={exp.error} />
+      </Paper>
+      <Modal
+        opened={confirmApprove}
+        onClose={() => setConfirmApprove(false)}
+        title={`Approve step ${done + 1}`}
+        centered
+      >
+        <Stack>
+          <Text size="sm">
+            You approve paying {b.lines.length} line(s) on {b.payDate} as {ROLE_LABELS[role]}. Your approval
+            is recorded and cannot be withdrawn.
+          </Text>
+          <FormError error={approve.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirmApprove(false)}>
+              Cancel
+            </Button>
+            <Button onClick={() => approve.mutate()} loading={approve.isPending}>
+              Approve
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+      <Title order={2} size="h4">
+        Payout lines
+      </Title>
+      {b.lines.length === 0 ? (
+        <EmptyState title="Nothing to pay in this batch">
+          No partner had an eligible payable balance on the pay date.
+        </EmptyState>
+      ) : (
+        <Table.ScrollContainer minWidth={700}>
+          <Table striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Partner</Table.Th>
+                <Table.Th>Method</Table.Th>
+                <Table.Th ta="right">Amount</Table.Th>
+                <Table.Th ta="right">Paid as</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Reference / reason</Table.Th>
+                <Table.Th>
+                  <span className="visually-hidden">Actions</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {b.lines.map((l) => (
+                <Table.Tr key={l.id}>
+                  <Table.Td ff="monospace">{l.partnerId.slice(0, 8)}</Table.Td>
+                  <Table.Td>{l.method}</Table.Td>
+                  <Table.Td ta="right">{money(l.amount, l.currency)}</Table.Td>
+                  <Table.Td ta="right">{money(l.payAmount, l.payCurrency)}</Table.Td>
+                  <Table.Td>
+                    <Badge
+                      variant="light"
+                      color={l.status === 'paid' ? 'green' : l.status === 'failed' ? 'red' : 'gray'}
+                    >
+                      {l.status}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{l.reference ?? l.failureReason ?? '—'}</Table.Td>
+                  <Table.Td>
+                    {role === 'finance' && l.status === 'pending' && exportable && (
+                      <Button size="compact-xs" variant="light" onClick={() => setSettling(l)}>
+                        Settle
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {b.skipped && b.skipped.length > 0 && (
+        <Alert color="yellow" title="Partners left out of this batch">
+          <Stack gap={2}>
+            {b.skipped.map((s) => (
+              <Text size="sm" key={`${s.partnerId}-${s.currency ?? ''}`}>
+                {s.partnerId.slice(0, 8)}: {SKIP_REASONS[s.reason] ?? s.reason}
+                {s.amount ? ` (${s.amount} ${s.currency ?? ''})` : ''}
+              </Text>
+            ))}
+          </Stack>
+        </Alert>
+      )}
+      <Settle
+        line={settling}
+        onClose={() => setSettling(null)}
+        onDone={() => {
+          setSettling(null);
+          refresh();
+        }}
+      />
+    </Stack>
+  );
+}
+
+export function PayoutsPage() {
+  const { id } = useParams();
+  const role = useSession().user.role;
+  return (
+    <>
+      <PageHeader
+        title="Payouts and statements"
+        description="Payout batches go through the brand's approval steps (each step a role, each step a different user), then export and settlement."
+      />
+      <Stack>
+        {id ? (
+          <BatchView id={id} />
+        ) : (
+          <>
+            {role === 'finance' && <CreateBatch />}
+            <OpenBatch />
+          </>
+        )}
+        <StatementsPanel />
+      </Stack>
+    </>
+  );
+}
