@@ -36,6 +36,7 @@ const SAMPLE_DEAL = JSON.stringify(
         kind: 'igaming_revshare',
         ngr: { deductions: [{ kind: 'bonuses', method: 'reported' }] },
         rate: '30',
+        carryover: { enabled: true, scope: 'per_brand' },
       },
     ],
   },
@@ -46,6 +47,12 @@ const SAMPLE_ACTIVITY = `type,brandId,customerId,date,currency,stakes,wins,bonus
 igaming_day,casino,c1,2025-01-05,EUR,25000,15000,1500
 igaming_day,casino,c1,2025-02-05,EUR,100,5100,0
 igaming_day,casino,c1,2025-03-05,EUR,9000,0,0`;
+
+/** Long path errors under a code editor: one per line, dark enough to read (axe colour contrast). */
+const ERROR_STYLES = {
+  input: { color: 'var(--mantine-color-text)' },
+  error: { whiteSpace: 'pre-line', color: 'var(--mantine-color-red-9)' },
+} as const;
 
 /** The API's field errors under a prefix (`/terms/components/0/rate`), path kept so the editor can name the field. */
 function pathErrors(err: unknown, prefix: string): string[] {
@@ -214,7 +221,7 @@ function Templates() {
                 maxRows={20}
                 ff="monospace"
                 error={!parsed.ok ? parsed.error : termErrors.length ? termErrors.join('\n') : fe.terms}
-                styles={{ error: { whiteSpace: 'pre-line' } }}
+                styles={ERROR_STYLES}
               />
               <Textarea
                 label="Legal text"
@@ -306,7 +313,7 @@ function Simulator() {
             maxRows={20}
             ff="monospace"
             error={!parsed.ok ? parsed.error : dealErrors.length ? dealErrors.join('\n') : undefined}
-            styles={{ error: { whiteSpace: 'pre-line' } }}
+            styles={ERROR_STYLES}
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
@@ -332,7 +339,7 @@ function Simulator() {
               maxRows={16}
               ff="monospace"
               error={activityErrors.length ? activityErrors.join('\n') : undefined}
-              styles={{ error: { whiteSpace: 'pre-line' } }}
+              styles={ERROR_STYLES}
             />
           </Stack>
         </Grid.Col>

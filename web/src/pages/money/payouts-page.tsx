@@ -246,19 +246,21 @@ function BatchView({ id }: { id: string }) {
           </Badge>
         </Group>
         <Stepper active={done} size="sm" allowNextStepsSelect={false} aria-label="Approval steps">
-          {b.approvalSteps.map((r, i) => ({ r, step: i + 1 })).map(({ r, step }) => {
-            const i = step - 1;
-            const a = b.approvals[i];
-            return (
-              <Stepper.Step
-                key={`step-${step}`}
-                label={`Step ${i + 1}: ${ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? r}`}
-                description={
-                  a ? `Approved ${new Date(a.at).toLocaleString()}` : i === done ? 'Waiting' : 'Later'
-                }
-              />
-            );
-          })}
+          {b.approvalSteps
+            .map((r, i) => ({ r, step: i + 1 }))
+            .map(({ r, step }) => {
+              const i = step - 1;
+              const a = b.approvals[i];
+              return (
+                <Stepper.Step
+                  key={`step-${step}`}
+                  label={`Step ${i + 1}: ${ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? r}`}
+                  description={
+                    a ? `Approved ${new Date(a.at).toLocaleString()}` : i === done ? 'Waiting' : 'Later'
+                  }
+                />
+              );
+            })}
         </Stepper>
         <Group mt="md" gap="sm">
           {nextRole && (
