@@ -56,6 +56,7 @@ async function lines(partnerId: string) {
     id: string;
     kind: string;
     amountMinor: string;
+    currency: string;
     state: string;
     explanation: { formula: string };
     holdUntil: string | null;
@@ -72,6 +73,35 @@ async function setMethod(partnerId: string, currency = 'EUR') {
     details: { holder: 'Erika Mustermann', iban: 'DE89 3704 0044 0532 0130 00', bic: 'COBADEFFXXX' },
   });
   expect(r.statusCode, r.body).toBe(200);
+}
+
+/** Exports an approved one-line batch as CSV, marks its line paid with a reference; invariant at each step. */
+async function exportAndPay(batchId: string, partnerId: string, reference: string) {
+  const csv = await finance.request('POST', `/api/v1/payout-batches/${batchId}/export`, { format: 'csv' });
+  expect(csv.statusCode, csv.body).toBe(200);
+  const view = (await finance.request('GET', `/api/v1/payout-batches/${batchId}`)).json() as {
+    status: string;
+    lines: { id: string; partnerId: string; endToEndId: string; status: string; reference: string | null }[];
+  };
+  expect(view.lines).toHaveLength(1);
+  const pl = view.lines[0]!;
+  expect(pl.partnerId).toBe(partnerId);
+  expect(csv.body).toContain(pl.endToEndId);
+  await expectInvariant(partnerId);
+  const paid = await finance.request('POST', `/api/v1/payout-lines/${pl.id}/settle`, {
+    outcome: 'paid',
+    reference,
+  });
+  expect(paid.statusCode, paid.body).toBe(200);
+  const after = (await finance.request('GET', `/api/v1/payout-batches/${batchId}`)).json();
+  expect(after.lines[0]).toMatchObject({ status: 'paid', reference });
+  const ls = await lines(partnerId);
+  expect(ls.filter((l) => l.state !== 'paid' && l.state !== 'rejected' && l.state !== 'reversed')).toEqual(
+    [],
+  );
+  await expectInvariant(partnerId);
+  const bal = await finance.request('GET', `/api/v1/partners/${partnerId}/balance`);
+  expect(bal.json().balances.filter((x: { amountMinor: string }) => x.amountMinor !== '0')).toEqual([]);
 }
 
 async function payBatch(brandId: string, payDate: string, steps: Session[]) {
@@ -394,6 +424,70 @@ describe('Forex: FX at the event date, failed payment back to balance', () => {
     const again = await payBatch(brandId, '2025-02-04', [finance]);
     expect(again.lines).toHaveLength(1);
     await expectInvariant(ib);
+    // the re-batched line goes on to paid: export, then settle with the bank's reference
+    await exportAndPay(again.batchId, ib, 'FX-REF-2');
+  });
+});
+
+describe('FX at the event date: amount-based commission in another currency than the deal', () => {
+  it('converts each USD purchase under a EUR deal at the rate of its own day', async () => {
+    await setNow('2025-04-02T10:00:00Z');
+    const brandId = await addBrand(ctx.services, 'ledger-fxprop', 'prop', 'EUR');
+    const inf = await addPartner(ctx.services);
+    await addContract(ctx.services, inf, brandId, {
+      schemaVersion: 1,
+      name: 'prop eur',
+      currency: 'EUR',
+      segments: ['influencer'],
+      brands: [brandId],
+      components: [
+        {
+          id: 'ch',
+          kind: 'prop_purchase',
+          rate: '15',
+          purchases: 'recurring',
+          base: 'amount_paid',
+          refundWindowDays: 14,
+          onRefund: 'clawback',
+        },
+      ],
+    });
+    const c1 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'fx1');
+    const c2 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'fx2');
+    // (March: the Forex case above holds January's EUR/USD rates)
+    // ECB layout: 1 EUR = x USD; USD→EUR is derived as 1/x
+    await addRate(ctx.services, '2025-03-10', 'EUR', 'USD', '1.25');
+    await addRate(ctx.services, '2025-03-20', 'EUR', 'USD', '1.0');
+    await addPurchase(ctx.services, brandId, c1, 'FXP1', '2025-03-10', 100_000); // 1000.00 USD
+    await addPurchase(ctx.services, brandId, c2, 'FXP2', '2025-03-20', 100_000); // 1000.00 USD
+    const r = await closePeriod(ctx.services, { brand: 'ledger-fxprop', period: '2025-03', actor: ACTOR });
+    expect(r.kind).toBe('closed');
+    const ls = await lines(inf);
+    const by = (purchaseId: string) => {
+      const l = ls.find((x) => JSON.stringify(x.explanation).includes(purchaseId))!;
+      return { amount: l.amountMinor, detail: (l.explanation as unknown as { detail: unknown[] }).detail };
+    };
+    // by hand: 03-10: 1000 USD / 1.25 = 800.00 EUR × 15% = 120.00 EUR
+    expect(by('FXP1')).toEqual({
+      amount: '12000',
+      detail: [expect.objectContaining({ date: '2025-03-10', base: '800', commission: '120' })],
+    });
+    //          03-20: 1000 USD / 1.00 = 1000.00 EUR × 15% = 150.00 EUR (one rate for both would give 240 or 300)
+    expect(by('FXP2')).toEqual({
+      amount: '15000',
+      detail: [expect.objectContaining({ date: '2025-03-20', base: '1000', commission: '150' })],
+    });
+    expect(r.totals).toEqual([{ currency: 'EUR', amount: '27000' }]);
+    expect(ls.map((l) => l.currency)).toEqual(['EUR', 'EUR']);
+    const run = await ctx.services.db
+      .selectFrom('close_runs')
+      .select('fx_used')
+      .where('brand_id', '=', brandId)
+      .executeTakeFirstOrThrow();
+    const used = JSON.stringify(run.fx_used);
+    expect(used).toContain('2025-03-10');
+    expect(used).toContain('2025-03-20');
+    await expectInvariant(inf);
   });
 });
 
@@ -489,9 +583,12 @@ describe('Prop: refunds after close become linked clawbacks in the next period',
     b = await payBatch(brandId, '2025-04-20', []);
     expect(b.skipped).toEqual([expect.objectContaining({ reason: 'cooling_off' })]);
     await setNow('2025-04-23T11:00:00Z');
-    b = await payBatch(brandId, '2025-04-23', []);
+    b = await payBatch(brandId, '2025-04-23', [finance]);
     expect(b.lines).toEqual([expect.objectContaining({ amount: '15000' })]);
     await expectInvariant(inf);
+    // to paid: the clawbacks netted inside the paid batch, nothing left on any account
+    await exportAndPay(b.batchId, inf, 'PROP-REF-1');
+    expect((await lines(inf)).map((l) => l.state)).toEqual(all.map(() => 'paid'));
   });
 });
 
