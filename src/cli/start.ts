@@ -4,7 +4,7 @@ import { isEmpty, printLogins, seedDemo } from '../demo/seed-demo.js';
 import type { Config } from '../platform/config.js';
 import { closeServices, createServices } from '../platform/create-services.js';
 import { startJobs } from '../platform/jobs/job-runner.js';
-import { closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
+import { accrualsJob, closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
 import { pgBossSender, postbackDeliverJob, postbackSweepJob, setPostbackSender } from '../intake/partner-postbacks.js';
 
 /**
@@ -19,7 +19,7 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
   }
   const app = await buildApp(config, { services });
   const jobs = config.jobs
-    ? await startJobs(services, [auditVerifyJob, auditChainJob, postbackDeliverJob, postbackSweepJob, closePeriodJob, holdReleaseJob])
+    ? await startJobs(services, [auditVerifyJob, auditChainJob, postbackDeliverJob, postbackSweepJob, closePeriodJob, holdReleaseJob, accrualsJob])
     : undefined;
   if (jobs) setPostbackSender(pgBossSender(jobs.boss));
   let closing = false;

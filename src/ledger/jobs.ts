@@ -1,4 +1,5 @@
 import type { JobDefinition } from '../platform/jobs/job-runner.js';
+import { runAccruals } from './accrual-store.js';
 import { closePeriod } from './close-period.js';
 import { releaseHolds } from './ledger-store.js';
 
@@ -31,5 +32,36 @@ export const holdReleaseJob: JobDefinition = {
       );
     services.auditChainer.kick();
     return { released: r.changed.length, refused: r.refused.length };
+  },
+};
+
+/**
+ * Daily: the provisional month-to-date accruals of every brand (or of `{brand}`), each replacing the
+ * previous run of its period. A brand that cannot run (e.g. a stale FX rate) is reported; the others still run.
+ */
+export const accrualsJob: JobDefinition = {
+  name: 'ledger.accruals',
+  cron: '30 0 * * *',
+  async handler(services, data) {
+    const d = (data ?? {}) as { brand?: unknown };
+    const codes =
+      typeof d.brand === 'string'
+        ? [d.brand]
+        : (await services.db.selectFrom('brands').select('code').orderBy('code').execute()).map(
+            (b) => b.code,
+          );
+    const ran: { brand: string; kind: string; lines: number }[] = [];
+    const failed: { brand: string; error: string }[] = [];
+    for (const brand of codes) {
+      try {
+        const r = await runAccruals(services, { brand, actor: { type: 'job', id: 'ledger.accruals' } });
+        ran.push({ brand, kind: r.kind, lines: r.lines });
+      } catch (e) {
+        failed.push({ brand, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (failed.length > 0 && ran.length === 0)
+      throw new Error(failed.map((f) => `${f.brand}: ${f.error}`).join('; '));
+    return { ran, failed };
   },
 };

@@ -211,7 +211,31 @@ export interface ReconciliationNoteTable {
   created_at: Timestamp;
 }
 
+/** Provisional month-to-date accruals (migration 20261125T1810): replaced by each run, never ledger entries. */
+export interface AccrualRunTable {
+  brand_id: string;
+  period: string;
+  as_of: string;
+  rows_read: Int8;
+  lines: number;
+  issues: Json;
+  totals: Json;
+  run_at: Timestamp;
+}
+
+export interface AccrualTotalTable {
+  brand_id: string;
+  period: string;
+  partner_id: string;
+  segment: string;
+  currency: string;
+  amount: Int8;
+  lines: number;
+}
+
 export interface LedgerTables {
+  accrual_runs: AccrualRunTable;
+  accrual_totals: AccrualTotalTable;
   ledger_settings: LedgerSettingsTable;
   ledger_periods: LedgerPeriodTable;
   close_runs: CloseRunTable;

@@ -12,6 +12,7 @@ import { errors, IdParams } from '../platform/http/schemas.js';
 import { payoutRoutes } from '../payouts/routes.js';
 import { reconciliationRoutes } from '../reconciliation/routes.js';
 import { statementRoutes } from '../statements/routes.js';
+import { accrualRoutes } from './accrual-routes.js';
 import { closePeriod } from './close-period.js';
 import {
   assertReason,
@@ -397,6 +398,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  await app.register(accrualRoutes);
   await app.register(payoutRoutes);
   await app.register(statementRoutes);
   await app.register(reconciliationRoutes);

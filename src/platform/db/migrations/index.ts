@@ -6,6 +6,7 @@ import * as m20261125T1730 from './20261125T1730-tracking-intake.js';
 import * as m20261125T1740 from './20261125T1740-fx-rates.js';
 import * as m20261125T1750 from './20261125T1750-ledger-payouts.js';
 import * as m20261125T1800 from './20261125T1800-reporting.js';
+import * as m20261125T1810 from './20261125T1810-accruals.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1740-fx-rates': m20261125T1740,
   '20261125T1750-ledger-payouts': m20261125T1750,
   '20261125T1800-reporting': m20261125T1800,
+  '20261125T1810-accruals': m20261125T1810,
 };
