@@ -716,3 +716,29 @@ export async function loadBatchView(db: Db, batchId: string) {
     })),
   };
 }
+
+/** Ids of the partners a partner manager manages (the portfolio). */
+export async function portfolioPartnerIds(db: Db, managerUserId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('partners')
+    .select('id')
+    .where('manager_user_id', '=', managerUserId)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * A batch view cut to a portfolio: its lines and left-out partners of the portfolio only; 404 (as for an unknown
+ * batch) when the batch has nothing of the portfolio.
+ */
+export function restrictBatchView(
+  view: Awaited<ReturnType<typeof loadBatchView>>,
+  partnerIds: ReadonlySet<string>,
+) {
+  const lines = view.lines.filter((l) => partnerIds.has(l.partnerId));
+  const skipped = ((view.skipped ?? []) as { partnerId?: string }[]).filter(
+    (x) => x.partnerId !== undefined && partnerIds.has(x.partnerId),
+  );
+  if (lines.length === 0 && skipped.length === 0) throw notFound('Payout batch');
+  return { ...view, lines, skipped };
+}

@@ -13,6 +13,8 @@ import {
   exportPayoutBatch,
   loadBatchView,
   methodView,
+  portfolioPartnerIds,
+  restrictBatchView,
   setPaymentMethod,
   settlePayoutLine,
 } from './payout-store.js';
@@ -112,12 +114,19 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: { roles: ['admin', 'finance', 'compliance', 'partner_manager'] } },
       schema: {
         tags: ['ledger'],
-        summary: 'A payout batch with its lines, approvals and the partners left out (and why)',
+        summary:
+          'A payout batch with its lines, approvals and the partners left out (and why); a partner manager sees only the portfolio (404 when none of it is in the batch)',
         params: IdParams,
         response: { 200: Type.Any(), ...errors(401, 403, 404) },
       },
     },
-    async (req) => loadBatchView(s.db, req.params.id),
+    async (req) => {
+      const view = await loadBatchView(s.db, req.params.id);
+      const u = userOf(req);
+      return u.role === 'partner_manager'
+        ? restrictBatchView(view, await portfolioPartnerIds(s.db, u.userId))
+        : view;
+    },
   );
 
   app.post(

@@ -280,6 +280,32 @@ describe('iGaming: activity → close → approval → hold release → batch �
     await expectInvariant(partnerId);
     const bal = await finance.request('GET', `/api/v1/partners/${partnerId}/balance`);
     expect(bal.json().balances.filter((x: { amountMinor: string }) => x.amountMinor !== '0')).toEqual([]);
+
+    // a partner manager reads the batch (read only) for the portfolio only: 404 when none of it is in the batch
+    const pm = await ctx.loginAs('partner_manager');
+    const outside = await pm.request('GET', `/api/v1/payout-batches/${batch.batchId}`);
+    expect(outside.statusCode).toBe(404);
+    await ctx.services.db
+      .updateTable('partners')
+      .set({ manager_user_id: pm.userId })
+      .where('id', '=', partnerId)
+      .execute();
+    const inside = await pm.request('GET', `/api/v1/payout-batches/${batch.batchId}`);
+    expect(inside.statusCode).toBe(200);
+    expect(inside.json().lines).toEqual([expect.objectContaining({ partnerId, status: 'paid' })]);
+    expect(
+      (await pm.request('POST', `/api/v1/payout-batches/${batch.batchId}/export`, { format: 'csv' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await pm.request('POST', `/api/v1/payout-lines/${pl.id}/settle`, { outcome: 'paid', reference: 'x' }))
+        .statusCode,
+    ).toBe(403);
+    await ctx.services.db
+      .updateTable('partners')
+      .set({ manager_user_id: null })
+      .where('id', '=', partnerId)
+      .execute();
   });
 
   it('a sealed statement verifies, and names a line altered in the database', async () => {
