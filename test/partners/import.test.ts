@@ -26,16 +26,66 @@ function rng(seed: number) {
 
 const SEGS = ['affiliate', 'ib', 'ambassador', 'influencer', 'integrator', 'reseller'];
 const BAD_KINDS: Array<[string, (cols: string[]) => void]> = [
-  ['unknown segment gamer', (c) => void (c[4] = 'gamer')],
-  ['is not an e-mail address', (c) => void (c[2] = 'not-an-email')],
-  ['unknown brand_code "nope"', (c) => void (c[7] = 'nope')],
-  ['is not a partner manager', (c) => void (c[8] = 'nobody@example.com')],
-  ['is not in the file', (c) => void (c[9] = 'X-MISSING')],
-  ['unknown status "paused"', (c) => void (c[5] = 'paused')],
-  ['display_name is empty', (c) => void (c[1] = '')],
-  ['is already in use', (c) => void (c[10] = 'taken-code')],
-  ['is not an ISO code', (c) => void (c[3] = 'Germany')],
-  ['repeats line 2', (c) => void (c[2] = 'p0@import.example')],
+  [
+    'unknown segment gamer',
+    (c) => {
+      c[4] = 'gamer';
+    },
+  ],
+  [
+    'is not an e-mail address',
+    (c) => {
+      c[2] = 'not-an-email';
+    },
+  ],
+  [
+    'unknown brand_code "nope"',
+    (c) => {
+      c[7] = 'nope';
+    },
+  ],
+  [
+    'is not a partner manager',
+    (c) => {
+      c[8] = 'nobody@example.com';
+    },
+  ],
+  [
+    'is not in the file',
+    (c) => {
+      c[9] = 'X-MISSING';
+    },
+  ],
+  [
+    'unknown status "paused"',
+    (c) => {
+      c[5] = 'paused';
+    },
+  ],
+  [
+    'display_name is empty',
+    (c) => {
+      c[1] = '';
+    },
+  ],
+  [
+    'is already in use',
+    (c) => {
+      c[10] = 'taken-code';
+    },
+  ],
+  [
+    'is not an ISO code',
+    (c) => {
+      c[3] = 'Germany';
+    },
+  ],
+  [
+    'repeats line 2',
+    (c) => {
+      c[2] = 'p0@import.example';
+    },
+  ],
 ];
 
 /** 10,000 rows, 50 of them bad (5 of each kind), at lines chosen by the seed. Returns the CSV and the expected rejects. */
