@@ -38,7 +38,8 @@ async function main() {
   await migrateToLatest(database.db);
   const db = database.db;
   const services = {
-    config: loadConfig({ logLevel: 'silent' }, {}),
+    // the database URL lets the close write with COPY on its own connection, as `consort close` does
+    config: loadConfig({ logLevel: 'silent', databaseUrl: url }, {}),
     database,
     db,
     logger: createLogger('silent'),

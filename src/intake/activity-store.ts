@@ -311,26 +311,31 @@ export class ActivityLoader {
     const db = this.s.db as Kysely<Database>;
     // fresh statistics, or the planner takes the staging table for empty and joins row by row
     await sql.raw(`analyze ${table}`).execute(db);
-    const missing = await sql<{ customer_id: string }>`
-      select distinct s.customer_id from ${sql.table(table)} s
-      where not exists (select 1 from customers c where c.brand_id = ${this.brandId} and c.external_id = s.customer_id)`.execute(
-      db,
-    );
-    if (missing.rows.length > 0) {
-      const now = this.s.clock().toISOString();
-      const ext = missing.rows.map((r) => r.customer_id);
-      await sql`insert into customers (id, brand_id, external_id, public_id, created_at, updated_at)
-        select unnest(${ext.map(() => uuidv7())}::uuid[]), ${this.brandId}, unnest(${ext}::text[]),
-          unnest(${ext.map(() => newPublicCustomerId())}::text[]), ${now}, ${now}
-        on conflict (brand_id, external_id) do nothing`.execute(db);
-    }
-    const r = await sql
-      .raw<{ inserted: number; updated: number; total: number }>(
-        mergeSql(this.kind, table)
-          .replaceAll('$1', `'${this.brandId}'::uuid`)
-          .replace('$2', `'${this.s.clock().toISOString()}'::timestamptz`),
-      )
-      .execute(db);
+    // unknown customers and the merge commit together; on PostgreSQL with room for the de-duplicating sort
+    // (a 200,000-row chunk otherwise sorts on disk)
+    const r = await db.transaction().execute(async (trx) => {
+      if (this.s.database.engine === 'postgres') await sql`set local work_mem = '64MB'`.execute(trx);
+      const missing = await sql<{ customer_id: string }>`
+        select distinct s.customer_id from ${sql.table(table)} s
+        where not exists (select 1 from customers c where c.brand_id = ${this.brandId} and c.external_id = s.customer_id)`.execute(
+        trx,
+      );
+      if (missing.rows.length > 0) {
+        const now = this.s.clock().toISOString();
+        const ext = missing.rows.map((r) => r.customer_id);
+        await sql`insert into customers (id, brand_id, external_id, public_id, created_at, updated_at)
+          select unnest(${ext.map(() => uuidv7())}::uuid[]), ${this.brandId}, unnest(${ext}::text[]),
+            unnest(${ext.map(() => newPublicCustomerId())}::text[]), ${now}, ${now}
+          on conflict (brand_id, external_id) do nothing`.execute(trx);
+      }
+      return sql
+        .raw<{ inserted: number; updated: number; total: number }>(
+          mergeSql(this.kind, table)
+            .replaceAll('$1', `'${this.brandId}'::uuid`)
+            .replace('$2', `'${this.s.clock().toISOString()}'::timestamptz`),
+        )
+        .execute(trx);
+    });
     const row = r.rows[0] ?? { inserted: 0, updated: 0, total: 0 };
     this.counts.inserted += row.inserted;
     this.counts.updated += row.updated;

@@ -73,12 +73,13 @@ export function brandInfo(b: BrandRow): BrandInfo {
 /**
  * Deal versions in force during the period: accepted contracts of the brand (issue 4's `contracts` table,
  * read directly), each in force from its effective date until the next accepted version's. Terms are
- * validated again; an invalid accepted contract stops the close naming it.
+ * validated again (once per distinct terms text: contracts issued from one template share it, and validation
+ * is a pure function of the text and the brand); an invalid accepted contract stops the close naming it.
  */
 export async function loadDealsInForce(db: Db, brand: BrandRow, p: PeriodBounds): Promise<DealVersion[]> {
   const rows = await db
     .selectFrom('contracts')
-    .select(['id', 'partner_id', 'version', 'effective_from', 'terms'])
+    .select(['id', 'partner_id', 'version', 'effective_from', sql<string>`terms::text`.as('terms_text')])
     .where('brand_id', '=', brand.id)
     .where('status', '=', 'accepted')
     .where('effective_from', '<', p.end)
@@ -87,14 +88,19 @@ export async function loadDealsInForce(db: Db, brand: BrandRow, p: PeriodBounds)
     .orderBy('version')
     .execute();
   const out: DealVersion[] = [];
+  const checked = new Map<string, ReturnType<typeof validateDealTerms>>();
+  const brandJurisdictions = { [brand.id]: brand.jurisdictions };
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const next = rows[i + 1];
     const effectiveTo = next && next.partner_id === r.partner_id ? String(next.effective_from) : null;
     if (effectiveTo !== null && effectiveTo <= p.start) continue;
     if (effectiveTo !== null && effectiveTo === String(r.effective_from)) continue;
-    const terms = typeof r.terms === 'string' ? JSON.parse(r.terms) : r.terms;
-    const check = validateDealTerms(terms, { brandJurisdictions: { [brand.id]: brand.jurisdictions } });
+    let check = checked.get(r.terms_text);
+    if (!check) {
+      check = validateDealTerms(JSON.parse(r.terms_text), { brandJurisdictions });
+      checked.set(r.terms_text, check);
+    }
     if (!check.ok)
       throw new AppError(
         'CONFLICT',
@@ -308,6 +314,29 @@ export async function countActivity(db: Db, brand: BrandRow, p: PeriodBounds): P
 const big = (v: string | number | null | undefined) => (v === null || v === undefined ? 0n : BigInt(v));
 
 /**
+ * Keyset pages with one page of read-ahead: the query for page k+1 is sent (its key is the last row of page
+ * k) before page k is handed on, so the database works on it while the caller computes.
+ */
+async function* pages<R, K>(
+  query: (after: K | null) => Promise<QueryResult<R>>,
+  keyOf: (last: R) => K,
+  batchSize: number,
+): AsyncGenerator<R[]> {
+  let next: Promise<QueryResult<R>> | null = query(null);
+  while (next) {
+    const r: QueryResult<R> = await next;
+    next = null;
+    if (r.rows.length === 0) break;
+    if (r.rows.length >= batchSize) {
+      next = query(keyOf(r.rows[r.rows.length - 1]!));
+      // an abandoned read-ahead (the caller stopped early) must not surface as an unhandled rejection
+      next.catch(() => undefined);
+    }
+    yield r.rows;
+  }
+}
+
+/**
  * The period's activity as engine rows, in batches read by keyset pagination (never the whole period in
  * memory). Customers are given by their public id; unowned customers by their internal id (the engine
  * counts them as unattributed).
@@ -322,19 +351,22 @@ export async function* streamActivity(
   const pub = (id: string) => publicIds.get(id) ?? id;
   const b = brand.id;
   // iGaming customer-days
-  let key: [string, string, string] | null = null;
-  for (;;) {
-    const after: RawBuilder<unknown> = key
-      ? sql`and (customer_id, day, currency) > (${key[0]}::uuid, ${key[1]}::date, ${key[2]})`
-      : sql``;
-    const r = await sql<
-      Record<string, string>
-    >`select customer_id, day::text as day, currency, stakes, wins, bonuses,
+  for await (const rows of pages(
+    (key: [string, string, string] | null) => {
+      const after: RawBuilder<unknown> = key
+        ? sql`and (customer_id, day, currency) > (${key[0]}::uuid, ${key[1]}::date, ${key[2]})`
+        : sql``;
+      return sql<
+        Record<string, string>
+      >`select customer_id, day::text as day, currency, stakes, wins, bonuses,
         jackpot_contributions, gaming_tax, payment_fees, chargebacks, admin_fee, deposits, bets
       from igaming_days where brand_id = ${b} and day >= ${p.start} and day < ${p.end} ${after}
       order by customer_id, day, currency limit ${batchSize}`.execute(db);
-    if (r.rows.length === 0) break;
-    yield r.rows.map((x) => ({
+    },
+    (last) => [last.customer_id!, last.day!, last.currency!] as [string, string, string],
+    batchSize,
+  )) {
+    yield rows.map((x) => ({
       type: 'igaming_day' as const,
       brandId: b,
       customerId: pub(x.customer_id!),
@@ -351,22 +383,20 @@ export async function* streamActivity(
       deposits: big(x.deposits),
       bets: Number(x.bets ?? 0),
     }));
-    const last = r.rows[r.rows.length - 1]!;
-    key = [last.customer_id!, last.day!, last.currency!];
-    if (r.rows.length < batchSize) break;
   }
   // closed trades
-  let tk: string | null = null;
-  for (;;) {
-    const after = tk !== null ? sql`and trade_id > ${tk}` : sql``;
-    const r = await sql<
-      Record<string, string | Date | null>
-    >`select trade_id, customer_id, symbol, instrument_class,
+  for await (const rows of pages(
+    (tk: string | null) => {
+      const after = tk !== null ? sql`and trade_id > ${tk}` : sql``;
+      return sql<Record<string, string | Date | null>>`select trade_id, customer_id, symbol, instrument_class,
         account_type, side, lots::text as lots, opened_at, closed_at, currency, spread_per_lot, markup_per_lot, equity, credit
       from trades where brand_id = ${b} and ${tradeBounds(p, brand.timezone)} ${after}
       order by trade_id limit ${batchSize}`.execute(db);
-    if (r.rows.length === 0) break;
-    yield r.rows.map((x) => ({
+    },
+    (last) => last.trade_id as string,
+    batchSize,
+  )) {
+    yield rows.map((x) => ({
       type: 'trade' as const,
       brandId: b,
       customerId: pub(x.customer_id as string),
@@ -384,8 +414,6 @@ export async function* streamActivity(
       ...(x.equity !== null ? { equity: big(x.equity as string) } : {}),
       ...(x.credit !== null ? { credit: big(x.credit as string) } : {}),
     }));
-    tk = r.rows[r.rows.length - 1]!.trade_id as string;
-    if (r.rows.length < batchSize) break;
   }
   // prop purchases, refunds, funded payouts
   yield* keyset(db, 'prop_purchases', 'purchase_id', b, p, batchSize, (x) => ({
@@ -429,19 +457,17 @@ async function* keyset(
   batchSize: number,
   map: (x: Record<string, string>) => ActivityRow,
 ): AsyncGenerator<ActivityRow[]> {
-  let k: string | null = null;
-  for (;;) {
-    const after: RawBuilder<unknown> = k !== null ? sql`and ${sql.ref(keyCol)} > ${k}` : sql``;
-    const r: QueryResult<Record<string, string>> = await sql<
-      Record<string, string>
-    >`select *, day::text as day from ${sql.table(table)}
+  for await (const rows of pages(
+    (k: string | null) => {
+      const after: RawBuilder<unknown> = k !== null ? sql`and ${sql.ref(keyCol)} > ${k}` : sql``;
+      return sql<Record<string, string>>`select *, day::text as day from ${sql.table(table)}
       where brand_id = ${brandId} and day >= ${p.start} and day < ${p.end} ${after}
       order by ${sql.ref(keyCol)} limit ${batchSize}`.execute(db);
-    if (r.rows.length === 0) break;
-    yield r.rows.map(map);
-    k = r.rows[r.rows.length - 1]![keyCol]!;
-    if (r.rows.length < batchSize) break;
-  }
+    },
+    (last) => last[keyCol]!,
+    batchSize,
+  ))
+    yield rows.map(map);
 }
 
 export async function loadCarriedState(

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, appendAudit, appendBatchAudit } from '../audit/audit-store.js';
-import { type CommissionLine, createPeriodRun, type RunIssue } from '../commissions/index.js';
+import {
+  type CommissionLine,
+  createPeriodRun,
+  type PeriodSummary,
+  type RunIssue,
+} from '../commissions/index.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import type { Services } from '../platform/services.js';
@@ -24,6 +29,7 @@ import {
   previousPeriod,
   streamActivity,
 } from './close-inputs-store.js';
+import { type CopyRows, copyValue, withCloseTransaction } from './close-connection.js';
 import { type EntryRow, entryRows, insertEntries } from './ledger-store.js';
 import { loadLedgerSettings } from './settings-store.js';
 
@@ -115,7 +121,7 @@ export async function closePeriod(services: Services, opts: CloseOptions): Promi
   const brand = await loadBrandByCodeOrThrow(db, opts.brand);
   const bounds = periodBounds(opts.period);
   const settings = await loadLedgerSettings(db, brand.id);
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await withCloseTransaction(services, async (trx, copy) => {
     const period = await lockPeriod(trx, brand, opts.period, now);
     const adjusting = period.state !== 'open';
     if (!adjusting) {
@@ -154,15 +160,25 @@ export async function closePeriod(services: Services, opts: CloseOptions): Promi
       rows += batch.length;
       opts.onProgress?.({ phase: 'read', done: rows, total });
     }
+    const missingFx = (issues: readonly RunIssue[]) => {
+      const fxIssue = issues.find((i) => i.kind === 'missing_fx');
+      if (fxIssue && fxIssue.kind === 'missing_fx')
+        throw new AppError(
+          'CONFLICT',
+          `close of ${brand.code} ${opts.period} stopped: no ${fxIssue.from}→${fxIssue.to} exchange rate for ${fxIssue.date}`,
+        );
+    };
+    const ctx = { trx, brand, bounds, now, today, actor: opts.actor, opts, copy };
+    if (!adjusting) {
+      // lines come out one by one; each is kept as its compact input (explanation as JSON text), never the
+      // engine's whole line array
+      const inputs: LineInput[] = [];
+      const summary = run.finishStreaming((l) => inputs.push(lineInputOf(l)));
+      missingFx(summary.issues);
+      return writeClose(ctx, period.id, summary, inputs, fxRates, rows);
+    }
     const res = run.finish();
-    const fxIssue = res.issues.find((i) => i.kind === 'missing_fx');
-    if (fxIssue && fxIssue.kind === 'missing_fx')
-      throw new AppError(
-        'CONFLICT',
-        `close of ${brand.code} ${opts.period} stopped: no ${fxIssue.from}→${fxIssue.to} exchange rate for ${fxIssue.date}`,
-      );
-    const ctx = { trx, brand, bounds, now, today, actor: opts.actor, opts };
-    if (!adjusting) return writeClose(ctx, period.id, res, fxRates, rows);
+    missingFx(res.issues);
     return writeAdjustments(ctx, period.id, res.lines, fxRates, rows, res.issues);
   });
   services.auditChainer.kick();
@@ -177,17 +193,87 @@ interface WriteCtx {
   today: string;
   actor: Actor;
   opts: CloseOptions;
+  /** COPY on the transaction's connection (PostgreSQL); undefined on PGlite (multi-row INSERTs). */
+  copy: CopyRows | undefined;
 }
 
+type LineFacts = Omit<CommissionLine, 'explanation'>;
+
 interface LineInput {
-  line: CommissionLine;
+  line: LineFacts;
   lineKey: string;
   amount: bigint;
-  explanation: unknown;
+  /** The explanation as JSON text. */
+  explanationJson: string;
   correctsLineId: string | null;
 }
 
-/** Writes lines and their accrual postings in batches (the fault hook sits between batches). */
+/** A fresh engine line as write input (its explanation serialised at once). */
+function lineInputOf(l: CommissionLine): LineInput {
+  const { explanation, ...facts } = l;
+  return {
+    line: facts,
+    lineKey: l.lineId,
+    amount: l.amount,
+    explanationJson: JSON.stringify(explanation),
+    correctsLineId: null,
+  };
+}
+
+const LINE_COLUMNS = [
+  'id',
+  'line_key',
+  'brand_id',
+  'period_id',
+  'source_period',
+  'partner_id',
+  'segment',
+  'payee',
+  'customer_id',
+  'kind',
+  'amount',
+  'currency',
+  'hold_until',
+  'deal_id',
+  'deal_version',
+  'component_id',
+  'derived_from',
+  'explanation',
+  'corrects_line_id',
+  'close_run_id',
+  'state',
+  'state_reason',
+  'state_changed_at',
+  'state_changed_by',
+  'payout_line_id',
+  'created_at',
+] as const;
+
+const ENTRY_COLUMNS = [
+  'txn_id',
+  'entry_key',
+  'brand_id',
+  'partner_id',
+  'account',
+  'currency',
+  'amount',
+  'line_id',
+  'payout_line_id',
+  'cause',
+  'booked_on',
+  'created_at',
+] as const;
+
+const copyLine = (row: Record<string, unknown>, columns: readonly string[]) => {
+  let t = copyValue(row[columns[0]!]);
+  for (let i = 1; i < columns.length; i++) t += `\t${copyValue(row[columns[i]!])}`;
+  return t;
+};
+
+/**
+ * Writes lines and their accrual postings in batches (the fault hook sits between batches): COPY on
+ * PostgreSQL, multi-row INSERTs on PGlite. Batch k+1 is built while batch k is being written.
+ */
 async function writeLines(
   c: WriteCtx,
   runId: string,
@@ -198,6 +284,17 @@ async function writeLines(
   let entries = 0;
   let batches = 0;
   const content: string[] = [];
+  let writing: Promise<void> | undefined;
+  const afterBatch = async (done: number) => {
+    batches++;
+    c.opts.onProgress?.({ phase: 'write', done, total: inputs.length });
+    const f = c.opts.fault;
+    if (f && batches >= f.afterBatches) {
+      if (f.mode === 'throw') throw new Error(`fault injected after ${batches} line batch(es)`);
+      f.onStall?.();
+      await new Promise(() => undefined);
+    }
+  };
   for (let i = 0; i < inputs.length; i += size) {
     const chunk = inputs.slice(i, i + size);
     const lineRows = [];
@@ -223,7 +320,7 @@ async function writeLines(
         deal_version: l.dealVersion,
         component_id: l.componentId,
         derived_from: l.derivedFrom,
-        explanation: JSON.stringify(x.explanation),
+        explanation: x.explanationJson,
         corrects_line_id: x.correctsLineId,
         close_run_id: runId,
         state: 'pending' as const,
@@ -247,27 +344,38 @@ async function writeLines(
       );
       content.push(`${x.lineKey},${x.amount},${l.currency}`);
     }
-    for (let j = 0; j < lineRows.length; j += 500)
-      await c.trx
-        .insertInto('commission_lines')
-        .values(lineRows.slice(j, j + 500))
-        .execute();
-    await insertEntries(c.trx, entryBatch);
+    const copy = c.copy;
+    const lineText = copy ? lineRows.map((r) => copyLine(r, LINE_COLUMNS)) : [];
+    const entryText = copy
+      ? entryBatch.map((r) => copyLine(r as unknown as Record<string, unknown>, ENTRY_COLUMNS))
+      : [];
+    // the previous batch must be written (and pass the fault hook) before this one goes out
+    if (writing) await writing;
+    const done = Math.min(i + size, inputs.length);
+    writing = (async () => {
+      if (copy) {
+        await copy('commission_lines', LINE_COLUMNS, lineText);
+        await copy('ledger_entries', ENTRY_COLUMNS, entryText);
+      } else {
+        for (let j = 0; j < lineRows.length; j += 500)
+          await c.trx
+            .insertInto('commission_lines')
+            .values(lineRows.slice(j, j + 500))
+            .execute();
+        await insertEntries(c.trx, entryBatch);
+      }
+      await afterBatch(done);
+    })();
+    // surfaced by the next await of `writing`; never an unhandled rejection meanwhile
+    writing.catch(() => undefined);
     entries += entryBatch.length;
-    batches++;
-    c.opts.onProgress?.({ phase: 'write', done: Math.min(i + size, inputs.length), total: inputs.length });
-    const f = c.opts.fault;
-    if (f && batches >= f.afterBatches) {
-      if (f.mode === 'throw') throw new Error(`fault injected after ${batches} line batch(es)`);
-      f.onStall?.();
-      await new Promise(() => undefined);
-    }
   }
+  if (writing) await writing;
   return { entries, content };
 }
 
 /** Refund reversals (prop_void / prop_clawback) link to the purchase commission they take back. */
-async function correctedOriginal(c: WriteCtx, l: CommissionLine): Promise<string | null> {
+async function correctedOriginal(c: WriteCtx, l: LineFacts): Promise<string | null> {
   if (l.kind !== 'prop_void' && l.kind !== 'prop_clawback') return null;
   const r = await c.trx
     .selectFrom('commission_lines')
@@ -285,7 +393,7 @@ async function correctedOriginal(c: WriteCtx, l: CommissionLine): Promise<string
   return r?.id ?? null;
 }
 
-function totalsOf(inputs: readonly { line: CommissionLine; amount: bigint }[]) {
+function totalsOf(inputs: readonly { line: LineFacts; amount: bigint }[]) {
   const m = new Map<string, bigint>();
   for (const x of inputs) m.set(x.line.currency, (m.get(x.line.currency) ?? 0n) + x.amount);
   return [...m].sort().map(([currency, amount]) => ({ currency, amount: amount.toString() }));
@@ -329,20 +437,15 @@ async function insertRun(
 async function writeClose(
   c: WriteCtx,
   periodId: string,
-  res: ReturnType<ReturnType<typeof createPeriodRun>['finish']>,
+  res: PeriodSummary,
+  inputs: LineInput[],
   fx: unknown,
   rows: number,
 ): Promise<CloseOutcome> {
   const runId = await insertRun(c, 'close', periodId, periodId, rows, res.issues, fx, res.overlaps.length);
-  const inputs: LineInput[] = [];
-  for (const l of res.lines)
-    inputs.push({
-      line: l,
-      lineKey: l.lineId,
-      amount: l.amount,
-      explanation: l.explanation,
-      correctsLineId: await correctedOriginal(c, l),
-    });
+  for (const x of inputs)
+    if (x.line.kind === 'prop_void' || x.line.kind === 'prop_clawback')
+      x.correctsLineId = await correctedOriginal(c, x.line);
   const w = await writeLines(c, runId, periodId, inputs);
   const stateJson = JSON.stringify(res.state);
   await c.trx
@@ -521,7 +624,7 @@ async function writeAdjustments(
       lineKey: `${a.engineLineId}${ADJ}${target.period}:${a.recomputed}`,
       amount: a.delta,
       correctsLineId: links.get(a.engineLineId) ?? null,
-      explanation: {
+      explanationJson: JSON.stringify({
         formula: `late data for ${c.bounds.id}: recomputed ${digits(a.recomputed)} − booked ${digits(a.bookedSoFar)} = ${digits(a.delta)} (minor units of ${a.currency})`,
         inputs: {
           adjusts: c.bounds.id,
@@ -535,7 +638,7 @@ async function writeAdjustments(
             : 'a line the recomputation produced for the first time',
         ],
         recomputedExplanation: fresh?.explanation ?? null,
-      },
+      }),
     };
   });
   const w = await writeLines(c, runId, target.id, inputs);
