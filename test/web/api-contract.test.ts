@@ -16,6 +16,7 @@ const METHOD: Record<string, string> = {
   delete: 'delete',
   upload: 'post',
   postFile: 'post',
+  getFile: 'get',
   postText: 'post',
 };
 
@@ -27,7 +28,7 @@ function toOpenApi(path: string): string {
 function calls(): Array<{ method: string; path: string }> {
   const out: Array<{ method: string; path: string }> = [];
   for (const m of SOURCE.matchAll(
-    /http\.(get|post|put|patch|delete|upload|postFile|postText)(?:<[^>]*>)?\(\s*(['`])([^'`]+)\2/g,
+    /http\.(get|post|put|patch|delete|upload|postFile|postText|getFile)(?:<[^>]*>)?\(\s*(['`])([^'`]+)\2/g,
   )) {
     out.push({ method: METHOD[m[1]!]!, path: toOpenApi(m[3]!) });
   }

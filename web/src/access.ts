@@ -6,6 +6,7 @@ import type { LoginRole } from './api/types';
  */
 export const ACCESS = {
   overview: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  reports: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
   partners: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
   createPartner: ['admin', 'partner_manager'],
   audit: ['admin', 'compliance'],

@@ -30,6 +30,7 @@ import { OnboardingPage } from './pages/staff/onboarding-page';
 import { OverviewPage } from './pages/staff/overview-page';
 import { PartnerDetailPage } from './pages/staff/partner-detail-page';
 import { PartnersPage } from './pages/staff/partners-page';
+import { ReportsPage } from './pages/staff/reports-page';
 import { UsersPage } from './pages/staff/users-page';
 import { SESSION_KEY, SessionProvider, useSession, useSessionQuery } from './session';
 
@@ -115,6 +116,14 @@ export function App() {
         <Route path="/enrol-2fa" element={<Navigate to={homeOf(session.user.role)} replace />} />
         <Route element={<Shell />}>
           <Route index element={<Home />} />
+          <Route
+            path="reports"
+            element={
+              <Guard area="reports">
+                <ReportsPage />
+              </Guard>
+            }
+          />
           <Route
             path="partners"
             element={

@@ -135,6 +135,9 @@ export async function request<T>(
 
 export const http = {
   get: <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query)),
+  /** A GET answering with a file (CSV reports): the bytes and the server's file name. */
+  getFile: (path: string, query?: Query) =>
+    request<DownloadedFile>('GET', withQuery(path, query), undefined, { expect: 'file' }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),

@@ -9,11 +9,15 @@ import type {
   AuditRecord,
   Balance,
   Brand,
+  Breakdown,
   CommissionLine,
   Contract,
   DealTemplate,
   FxImportResult,
+  Funnel,
   FxRate,
+  GroupBy,
+  KpiReport,
   LedgerPeriod,
   LoginRole,
   NpsSurvey,
@@ -23,6 +27,8 @@ import type {
   PartnerDocument,
   PayoutBatch,
   Reconciliation,
+  ReportMetric,
+  SegmentMix,
   PromoCode,
   Segment,
   Session,
@@ -30,6 +36,8 @@ import type {
   StatementSummary,
   StatementVerification,
   SubPartner,
+  TaskGroup,
+  TimeSeries,
   TimelineEntry,
   TrackingLink,
   TrafficRow,
@@ -145,6 +153,33 @@ export const getTraffic = (q: {
   brandId?: string;
   partnerId?: string;
 }) => http.get<Page<TrafficRow>>('/reports/traffic', q);
+/** Filters of the reporting API (docs/kpis.md): period [from, to) and optional brand, segment, manager. */
+export interface ReportFilter {
+  from: string;
+  to: string;
+  brandId?: string | undefined;
+  segment?: Segment | undefined;
+  managerId?: string | undefined;
+  partnerId?: string | undefined;
+  currency?: string | undefined;
+}
+export const getKpis = (f: ReportFilter) => http.get<KpiReport>('/reports/kpis', { ...f });
+export const getTimeSeries = (
+  f: ReportFilter & { metric: ReportMetric; grain?: 'day' | 'week' | 'month' | undefined },
+) => http.get<TimeSeries>('/reports/timeseries', { ...f });
+export const getFunnel = (f: ReportFilter) => http.get<Funnel>('/reports/funnel', { ...f });
+export const getSegmentMix = (f: ReportFilter) => http.get<SegmentMix>('/reports/segment-mix', { ...f });
+export const getTasks = (brandId?: string) =>
+  http.get<{ groups: TaskGroup[] }>('/reports/tasks', { brandId });
+export interface BreakdownQuery extends ReportFilter {
+  groupBy: GroupBy;
+  /** comma-separated column names */
+  columns?: string | undefined;
+}
+export const getBreakdown = (q: BreakdownQuery) => http.get<Breakdown>('/reports/breakdown', { ...q });
+/** The same report as CSV (the server's file, with the same filters and columns). */
+export const exportBreakdownCsv = (q: BreakdownQuery) =>
+  http.getFile('/reports/breakdown', { ...q, format: 'csv' });
 export const listNpsSurveys = () => http.get<Page<NpsSurvey>>('/nps-surveys');
 
 // ---- partner portal ----

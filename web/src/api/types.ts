@@ -429,3 +429,96 @@ export interface Reconciliation {
   };
   final: unknown;
 }
+
+// ---- reporting (docs/kpis.md) ----
+export type KpiUnit = 'count' | 'weighted_count' | 'percent' | 'money' | 'points';
+/** Money values are minor-unit strings of the reporting currency; `null` = no data. */
+export type KpiValue = number | string | null;
+export interface Kpi {
+  key: string;
+  label: string;
+  definition: string;
+  unit: KpiUnit;
+  value: KpiValue;
+  previous: KpiValue;
+  change: KpiValue;
+  detail?: Record<string, unknown>;
+}
+export interface KpiReport {
+  from: string;
+  to: string;
+  previousFrom: string;
+  currency: string;
+  missingRates: string[];
+  ltvRefreshedAt: string | null;
+  kpis: Kpi[];
+}
+export type ReportMetric = 'clicks' | 'registrations' | 'ftds' | 'revenue' | 'commission';
+export interface TimeSeries {
+  metric: ReportMetric;
+  grain: 'day' | 'week' | 'month';
+  currency: string;
+  unit: 'count' | 'money';
+  points: Array<{ bucket: string; value: number | string }>;
+  missingRates: string[];
+}
+export interface Funnel {
+  clicks: number;
+  uniqueClicks: number;
+  registrations: number;
+  ftds: number;
+  clickToRegistrationPct: number | null;
+  registrationToFtdPct: number | null;
+  clickToFtdPct: number | null;
+}
+export interface SegmentMix {
+  currency: string;
+  total: string;
+  segments: Array<{ segment: string; revenue: string; sharePct: number | null; activePartners: number }>;
+  missingRates: string[];
+}
+export interface TaskGroup {
+  kind: string;
+  count: number;
+  items: Array<{ id: string; label: string; at: string | null }>;
+  note?: string;
+}
+export const GROUP_BYS = [
+  'date',
+  'week',
+  'month',
+  'brand',
+  'segment',
+  'partner',
+  'manager',
+  'country',
+  'link',
+  'sub_id',
+] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+export const REPORT_COLUMNS = [
+  'clicks',
+  'unique_clicks',
+  'registrations',
+  'ftds',
+  'deposits',
+  'purchases',
+  'ftd_amount',
+  'deposit_amount',
+  'purchase_amount',
+  'refund_amount',
+  'revenue',
+  'click_to_registration_pct',
+  'registration_to_ftd_pct',
+  'epc',
+] as const;
+export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+export interface Breakdown {
+  groupBy: GroupBy;
+  from: string;
+  to: string;
+  currency: string;
+  columns: ReportColumn[];
+  rows: Array<{ key: string; label: string; values: Record<string, number | string | null> }>;
+  missingRates: string[];
+}

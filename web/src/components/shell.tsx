@@ -21,6 +21,7 @@ import {
   IconScale,
   IconWallet,
   IconDashboard,
+  IconReportAnalytics,
   IconHome,
   IconKey,
   IconLink,
@@ -57,6 +58,7 @@ const STAFF_NAV: NavGroup[] = [
     label: null,
     items: [
       { to: '/', label: 'Overview', icon: IconDashboard, area: 'overview', exact: true },
+      { to: '/reports', label: 'Reports', icon: IconReportAnalytics, area: 'reports' },
       { to: '/partners', label: 'Partners', icon: IconUsersGroup, area: 'partners' },
       { to: '/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'onboarding' },
       { to: '/deals', label: 'Deals', icon: IconFileCertificate, area: 'deals' },
