@@ -179,7 +179,7 @@ function Trend({ filters }: { filters: ReportFilterState }) {
         <Title order={2} size="h4">
           Over time
         </Title>
-        <Group gap="xs" wrap="wrap">
+        <Group gap="xs" wrap="wrap" maw="100%" miw={0}>
           {/* Scrolls sideways on a phone instead of widening the page. */}
           <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
             <SegmentedControl
