@@ -163,8 +163,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           name: 'fx',
           description: 'Exchange rates (ECB reference rates, imports), conversion at the event date',
         },
-        { name: 'ledger', description: 'Period close, commission lines, balances, payouts, statements, reconciliation' },
-        { name: 'reports', description: 'Overview KPIs, time series, funnel, segment mix, task queue, grouped reports' },
+        {
+          name: 'ledger',
+          description: 'Period close, commission lines, balances, payouts, statements, reconciliation',
+        },
+        {
+          name: 'reports',
+          description: 'Overview KPIs, time series, funnel, segment mix, task queue, grouped reports',
+        },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },

@@ -5,7 +5,12 @@ import type { Config } from '../platform/config.js';
 import { closeServices, createServices } from '../platform/create-services.js';
 import { startJobs } from '../platform/jobs/job-runner.js';
 import { accrualsJob, closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
-import { pgBossSender, postbackDeliverJob, postbackSweepJob, setPostbackSender } from '../intake/partner-postbacks.js';
+import {
+  pgBossSender,
+  postbackDeliverJob,
+  postbackSweepJob,
+  setPostbackSender,
+} from '../intake/partner-postbacks.js';
 
 /**
  * `consort start`: open the database (taking the PGlite folder lock), migrate, optionally seed the demo,
@@ -19,7 +24,15 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
   }
   const app = await buildApp(config, { services });
   const jobs = config.jobs
-    ? await startJobs(services, [auditVerifyJob, auditChainJob, postbackDeliverJob, postbackSweepJob, closePeriodJob, holdReleaseJob, accrualsJob])
+    ? await startJobs(services, [
+        auditVerifyJob,
+        auditChainJob,
+        postbackDeliverJob,
+        postbackSweepJob,
+        closePeriodJob,
+        holdReleaseJob,
+        accrualsJob,
+      ])
     : undefined;
   if (jobs) setPostbackSender(pgBossSender(jobs.boss));
   let closing = false;

@@ -515,7 +515,14 @@ export interface CustomerFlagTable {
   clear_reason: string | null;
 }
 
-export type EventType = 'registration' | 'ftd' | 'deposit' | 'purchase' | 'refund' | 'chargeback' | 'qualification';
+export type EventType =
+  | 'registration'
+  | 'ftd'
+  | 'deposit'
+  | 'purchase'
+  | 'refund'
+  | 'chargeback'
+  | 'qualification';
 
 export interface EventTable {
   id: string;
