@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { appendBatchAudit } from '../audit/audit-store.js';
 import type { Database, Segment } from '../platform/db/schema.js';
 import type { Logger } from '../platform/logging.js';
 
@@ -159,9 +160,33 @@ export class ClickBuffer {
 /**
  * One statement per batch: the clicks (from arrays, so 19 parameters whatever the batch size), the
  * unique-click markers (per link or code, visitor and brand-local day) and the rollups, hourly and daily.
- * Bot clicks are stored but not counted in the rollups.
+ * Bot clicks are stored but not counted in the rollups. The batch is audited as one record (count, id range,
+ * SHA-256 of its ids and links) in the same transaction: clicks are high-volume, so never one record per click.
  */
 export async function writeClicks(db: Kysely<Database>, batch: readonly ClickRecord[]): Promise<void> {
+  if (batch.length === 0) return;
+  let firstId = batch[0]!.id;
+  let lastId = firstId;
+  for (const c of batch) {
+    if (c.id < firstId) firstId = c.id;
+    if (c.id > lastId) lastId = c.id;
+  }
+  const content = batch
+    .map((c) => `${c.id},${c.linkId ?? ''},${c.promoCodeId ?? ''},${c.partnerId}`)
+    .join('\n');
+  const at = batch[batch.length - 1]!.clickedAt;
+  await db.transaction().execute(async (trx) => {
+    await insertClickBatch(trx, batch);
+    await appendBatchAudit(
+      trx,
+      { type: 'system', id: 'click-buffer' },
+      { action: 'clicks.recorded', entityType: 'click', count: batch.length, firstId, lastId, content },
+      at,
+    );
+  });
+}
+
+async function insertClickBatch(db: Kysely<Database>, batch: readonly ClickRecord[]): Promise<void> {
   const col = <T>(f: (c: ClickRecord) => T) => batch.map(f);
   await sql`
     with ins as (

@@ -145,6 +145,21 @@ describe(`click redirect [${ENGINE}]`, () => {
       is_bot: false,
     });
     expect(row.ip_hash).not.toContain('127.0.0.1');
+    // audited per batch, not per click: count, id range and a content hash
+    const audits = await t.services.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'diff'])
+      .where('action', '=', 'clicks.recorded')
+      .execute();
+    const batch = audits.find((a) => {
+      const d = a.diff as { firstId: string; lastId: string };
+      return d.firstId <= row.id && row.id <= d.lastId;
+    });
+    expect(batch?.diff).toMatchObject({
+      count: expect.any(Number),
+      contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(batch?.entity_id).toContain('..');
   });
 
   it('unknown codes are 404 and counted; paused links and inactive partners go to the brand fallback', async () => {
