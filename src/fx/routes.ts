@@ -146,7 +146,7 @@ export const fxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Import a rates CSV (Content-Type: text/csv): the ECB reference-rate file as published, or date,from,to,rate[,source]. All or nothing: any bad row rejects the file, listing every bad row.',
         body: Type.String({ description: 'CSV text' }),
-        response: { 200: ImportResult, ...errors(400, 401, 403, 413, 415) },
+        response: { 200: ImportResult, ...errors(400, 401, 403, 415) },
       },
     },
     async (req) => {

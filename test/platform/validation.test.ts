@@ -53,11 +53,11 @@ describe(`bad input gets 4xx naming each field, and writes nothing [${ENGINE}]`,
     expect([await brandCount(), await countAudit(t.services.db)]).toEqual(before);
   });
 
-  it('oversized bodies are refused before parsing (413, same envelope)', async () => {
+  it('oversized bodies are refused before parsing: 400 naming the body', async () => {
     const before = await brandCount();
     const res = await admin.request('POST', '/api/v1/brands', { ...good, name: 'x'.repeat(10_000) });
-    expect(res.statusCode).toBe(413);
-    expect(res.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
     expect(res.json().error.details.fields[0].path).toBe('/');
     expect(await brandCount()).toBe(before);
   });

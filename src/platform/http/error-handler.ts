@@ -51,8 +51,9 @@ export function installErrorHandler(app: FastifyInstance): void {
       }
       switch (err.code) {
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
-          return reply.status(413).send(
-            body('PAYLOAD_TOO_LARGE', `The request body exceeds ${app.initialConfig.bodyLimit} bytes.`, {
+          // Bad input like any other: 400 naming the body (file uploads keep their own 413 with limits per file).
+          return reply.status(400).send(
+            body('VALIDATION_FAILED', `The request body exceeds ${app.initialConfig.bodyLimit} bytes.`, {
               fields: [
                 { path: '/', message: `body larger than ${app.initialConfig.bodyLimit} bytes`, in: 'body' },
               ],
