@@ -170,8 +170,10 @@ export async function loadHierarchy(db: Db, brandId: string, deals: readonly Dea
 export async function loadOwnership(
   db: Db,
   brandId: string,
+  opts: { ownerPartnerId?: string } = {},
 ): Promise<{ ownership: Ownership[]; publicIds: Map<string, string> }> {
-  const rows = await db
+  const owner = opts.ownerPartnerId;
+  let customers = db
     .selectFrom('customers')
     .select([
       'id',
@@ -186,15 +188,17 @@ export async function loadOwnership(
       'first_deposit_currency',
     ])
     .where('brand_id', '=', brandId)
-    .where('owner_partner_id', 'is not', null)
-    .execute();
-  const flags = await db
+    .where('owner_partner_id', 'is not', null);
+  if (owner !== undefined) customers = customers.where('owner_partner_id', '=', owner);
+  const rows = await customers.execute();
+  let flagQuery = db
     .selectFrom('customer_flags')
     .innerJoin('customers', 'customers.id', 'customer_flags.customer_id')
     .select(['customer_flags.customer_id', 'customer_flags.flag'])
     .where('customers.brand_id', '=', brandId)
-    .where('customer_flags.cleared_at', 'is', null)
-    .execute();
+    .where('customer_flags.cleared_at', 'is', null);
+  if (owner !== undefined) flagQuery = flagQuery.where('customers.owner_partner_id', '=', owner);
+  const flags = await flagQuery.execute();
   const flagMap = new Map<string, { selfExcluded?: boolean; duplicate?: boolean; fraud?: boolean }>();
   for (const f of flags) {
     const e = flagMap.get(f.customer_id) ?? {};
@@ -203,11 +207,21 @@ export async function loadOwnership(
     if (f.flag === 'fraud') e.fraud = true;
     flagMap.set(f.customer_id, e);
   }
-  const overlaps = await db
+  let overlapQuery = db
     .selectFrom('attribution_overlaps')
     .select(['customer_id', 'competing_partner_id', 'competing_segment'])
-    .where('brand_id', '=', brandId)
-    .execute();
+    .where('brand_id', '=', brandId);
+  if (owner !== undefined)
+    overlapQuery = overlapQuery.where(
+      'customer_id',
+      'in',
+      db
+        .selectFrom('customers')
+        .select('id')
+        .where('brand_id', '=', brandId)
+        .where('owner_partner_id', '=', owner),
+    );
+  const overlaps = await overlapQuery.execute();
   const claims = new Map<string, { partnerId: string; segment: Segment }[]>();
   for (const o of overlaps) {
     const l = claims.get(o.customer_id) ?? [];
@@ -347,9 +361,15 @@ export async function* streamActivity(
   p: PeriodBounds,
   publicIds: ReadonlyMap<string, string>,
   batchSize = 5000,
+  opts: { ownerPartnerId?: string } = {},
 ): AsyncGenerator<ActivityRow[]> {
   const pub = (id: string) => publicIds.get(id) ?? id;
   const b = brand.id;
+  // a back-test reads one partner's customers only
+  const owned: RawBuilder<unknown> =
+    opts.ownerPartnerId !== undefined
+      ? sql`and customer_id in (select id from customers where brand_id = ${b} and owner_partner_id = ${opts.ownerPartnerId})`
+      : sql``;
   // iGaming customer-days
   for await (const rows of pages(
     (key: [string, string, string] | null) => {
@@ -360,7 +380,7 @@ export async function* streamActivity(
         Record<string, string>
       >`select customer_id, day::text as day, currency, stakes, wins, bonuses,
         jackpot_contributions, gaming_tax, payment_fees, chargebacks, admin_fee, deposits, bets
-      from igaming_days where brand_id = ${b} and day >= ${p.start} and day < ${p.end} ${after}
+      from igaming_days where brand_id = ${b} and day >= ${p.start} and day < ${p.end} ${owned} ${after}
       order by customer_id, day, currency limit ${batchSize}`.execute(db);
     },
     (last) => [last.customer_id!, last.day!, last.currency!] as [string, string, string],
@@ -390,7 +410,7 @@ export async function* streamActivity(
       const after = tk !== null ? sql`and trade_id > ${tk}` : sql``;
       return sql<Record<string, string | Date | null>>`select trade_id, customer_id, symbol, instrument_class,
         account_type, side, lots::text as lots, opened_at, closed_at, currency, spread_per_lot, markup_per_lot, equity, credit
-      from trades where brand_id = ${b} and ${tradeBounds(p, brand.timezone)} ${after}
+      from trades where brand_id = ${b} and ${tradeBounds(p, brand.timezone)} ${owned} ${after}
       order by trade_id limit ${batchSize}`.execute(db);
     },
     (last) => last.trade_id as string,
@@ -416,7 +436,7 @@ export async function* streamActivity(
     }));
   }
   // prop purchases, refunds, funded payouts
-  yield* keyset(db, 'prop_purchases', 'purchase_id', b, p, batchSize, (x) => ({
+  yield* keyset(db, 'prop_purchases', 'purchase_id', b, p, batchSize, owned, (x) => ({
     type: 'prop_purchase' as const,
     brandId: b,
     customerId: pub(x.customer_id!),
@@ -427,7 +447,7 @@ export async function* streamActivity(
     listPrice: big(x.list_price),
     purchaseKind: x.purchase_kind as 'first',
   }));
-  yield* keyset(db, 'prop_refunds', 'refund_id', b, p, batchSize, (x) => ({
+  yield* keyset(db, 'prop_refunds', 'refund_id', b, p, batchSize, owned, (x) => ({
     type: 'prop_refund' as const,
     brandId: b,
     customerId: pub(x.customer_id!),
@@ -437,7 +457,7 @@ export async function* streamActivity(
     amount: big(x.amount),
     reason: x.reason as 'refund' | 'chargeback',
   }));
-  yield* keyset(db, 'funded_payouts', 'payout_id', b, p, batchSize, (x) => ({
+  yield* keyset(db, 'funded_payouts', 'payout_id', b, p, batchSize, owned, (x) => ({
     type: 'prop_payout' as const,
     brandId: b,
     customerId: pub(x.customer_id!),
@@ -455,13 +475,14 @@ async function* keyset(
   brandId: string,
   p: PeriodBounds,
   batchSize: number,
+  owned: RawBuilder<unknown>,
   map: (x: Record<string, string>) => ActivityRow,
 ): AsyncGenerator<ActivityRow[]> {
   for await (const rows of pages(
     (k: string | null) => {
       const after: RawBuilder<unknown> = k !== null ? sql`and ${sql.ref(keyCol)} > ${k}` : sql``;
       return sql<Record<string, string>>`select *, day::text as day from ${sql.table(table)}
-      where brand_id = ${brandId} and day >= ${p.start} and day < ${p.end} ${after}
+      where brand_id = ${brandId} and day >= ${p.start} and day < ${p.end} ${owned} ${after}
       order by ${sql.ref(keyCol)} limit ${batchSize}`.execute(db);
     },
     (last) => last[keyCol]!,

@@ -115,6 +115,26 @@ describe('deals', () => {
     await expect.poll(() => page.getByRole('row').count()).toBeGreaterThan(1);
     await checkPage(tab, 'deals-simulator');
   });
+
+  it("back-tests a draft deal on a partner's past activity beside the current deal", async () => {
+    const { page } = await as(server.emails.partner_manager);
+    await page.goto('/deals');
+    await page.getByRole('tab', { name: 'Back-test on a partner' }).click();
+    await page.getByLabel('Partner').first().fill('Maya');
+    await page.getByRole('option', { name: 'Maya Creator' }).click();
+    await page.getByLabel('Brand').first().click();
+    await page.getByRole('option', { name: 'Lucky Spins Casino' }).click();
+    await page.getByLabel('From month').fill('2026-13');
+    expect(await page.getByRole('button', { name: 'Run back-test' }).isDisabled()).toBe(true);
+    await page.getByLabel('From month').fill('2026-01');
+    await page.getByLabel('To month').fill('2026-02');
+    await page.getByRole('button', { name: 'Run back-test' }).click();
+    const table = page.getByRole('table', { name: 'Back-test comparison' });
+    await table.waitFor();
+    await expect.poll(() => table.getByRole('row').count()).toBe(3); // header + two months
+    await page.getByRole('cell', { name: '2026-02' }).waitFor();
+    await checkPage(tab, 'deals-backtest');
+  });
 });
 
 describe('partner earnings', () => {

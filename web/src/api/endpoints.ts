@@ -7,6 +7,7 @@ import type {
   ApiKey,
   AttentionItem,
   AuditRecord,
+  BacktestResult,
   Balance,
   Brand,
   Breakdown,
@@ -314,3 +315,10 @@ export const saveDealTemplate = (body: {
 }) => http.post<DealTemplate>('/deal-templates', body);
 export const simulate = (body: { deal: unknown; activity: string | unknown[] }) =>
   http.post<SimulationResult>('/simulations', body);
+/** Partners whose name, e-mail or code matches (the back-test's partner picker). */
+export const findPartners = (q: string) =>
+  http.get<Page<Partner> & { total: number }>('/partners', { q, limit: 20 });
+export const backtestPartner = (
+  partnerId: string,
+  body: { brand: string; from: string; to: string; deal: unknown },
+) => http.post<BacktestResult>(`/partners/${enc(partnerId)}/backtests`, body);

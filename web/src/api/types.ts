@@ -400,6 +400,27 @@ export interface SimulationResult {
   [key: string]: unknown;
 }
 
+/** POST /partners/:id/backtests: a draft deal and the partner's current deal over the partner's past activity. */
+export interface BacktestResult {
+  partnerId: string;
+  brand: string;
+  months: string[];
+  activityRows: number;
+  customers: number;
+  current: { dealId: string; version: number; name: string } | null;
+  comparison: {
+    periodId: string;
+    currency: string;
+    draft: string;
+    current: string;
+    difference: string;
+    draftLines: number;
+    currentLines: number;
+  }[];
+  draftRun: SimulationResult;
+  currentRun: SimulationResult | null;
+}
+
 export interface Reconciliation {
   brand: string;
   period: string;

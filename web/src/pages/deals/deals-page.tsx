@@ -23,6 +23,7 @@ import { brandName, ExplanationView, money, useBrands } from '../../components/m
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { SEGMENT_LABELS } from '../../format';
 import { useSession } from '../../session';
+import { BacktestPanel } from './backtest-panel';
 
 const SAMPLE_DEAL = JSON.stringify(
   {
@@ -413,6 +414,7 @@ function Simulator() {
 
 export function DealsPage() {
   const [tab, setTab] = useState<string | null>('templates');
+  const [backtestDraft, setBacktestDraft] = useState(SAMPLE_DEAL);
   return (
     <>
       <PageHeader
@@ -423,12 +425,16 @@ export function DealsPage() {
         <Tabs.List mb="md">
           <Tabs.Tab value="templates">Templates</Tabs.Tab>
           <Tabs.Tab value="simulator">Simulator</Tabs.Tab>
+          <Tabs.Tab value="backtest">Back-test on a partner</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="templates">
           <Templates />
         </Tabs.Panel>
         <Tabs.Panel value="simulator">
           <Simulator />
+        </Tabs.Panel>
+        <Tabs.Panel value="backtest">
+          <BacktestPanel draftText={backtestDraft} onDraftChange={setBacktestDraft} />
         </Tabs.Panel>
       </Tabs>
     </>
