@@ -120,9 +120,10 @@ describe('deals', () => {
     const { page } = await as(server.emails.partner_manager);
     await page.goto('/deals');
     await page.getByRole('tab', { name: 'Back-test on a partner' }).click();
-    await page.getByLabel('Partner').first().fill('Maya');
+    const panel = page.getByRole('tabpanel', { name: 'Back-test on a partner' });
+    await panel.getByRole('combobox', { name: 'Partner', exact: true }).fill('Maya');
     await page.getByRole('option', { name: 'Maya Creator' }).click();
-    await page.getByLabel('Brand').first().click();
+    await panel.getByRole('combobox', { name: 'Brand', exact: true }).click();
     await page.getByRole('option', { name: 'Lucky Spins Casino' }).click();
     await page.getByLabel('From month').fill('2026-13');
     expect(await page.getByRole('button', { name: 'Run back-test' }).isDisabled()).toBe(true);
