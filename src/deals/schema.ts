@@ -310,6 +310,12 @@ const envelope = {
     Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { uniqueItems: true }),
   ),
   caps: Type.Optional(obj({ perPeriod: Type.Optional(Amount), perCustomer: Type.Optional(Amount) })),
+  negativeBalance: Type.Optional(
+    Type.Union([Type.Literal('carry'), Type.Literal('reset')], {
+      description:
+        "what happens to the partner's negative payable balance at a payout batch: carry (default) offsets it against later earnings; reset writes it off so the partner starts again at zero",
+    }),
+  ),
 };
 
 /** The full deal-terms schema (used for the OpenAPI document and documentation). */

@@ -31,6 +31,7 @@ export function accountOfState(state: LineState): LedgerAccount | null {
       return 'cash';
     case 'rejected':
     case 'reversed':
+    case 'written_off':
       return 'commission_expense';
   }
 }

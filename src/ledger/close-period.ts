@@ -564,6 +564,8 @@ async function writeAdjustments(
     .selectAll()
     .where('brand_id', '=', c.brand.id)
     .where('source_period', '=', c.bounds.id)
+    // a write-off of a negative balance (deal negativeBalance: reset) is not an engine line either
+    .where('line_key', 'not like', 'write_off:%')
     .execute();
   const adjustments = calculateAdjustments(
     booked.map((b) => ({

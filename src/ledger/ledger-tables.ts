@@ -5,7 +5,15 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 type Int8 = ColumnType<string, string | number | bigint, string | number | bigint>;
 
-export type LineState = 'pending' | 'approved' | 'payable' | 'paid' | 'rejected' | 'reversed';
+export type LineState =
+  | 'pending'
+  | 'approved'
+  | 'payable'
+  | 'paid'
+  | 'rejected'
+  | 'reversed'
+  /** netted into a negative balance that was written off per the deal (migration 20261125T1900) */
+  | 'written_off';
 export type LedgerAccount =
   | 'commission_expense'
   | 'partner_pending'
@@ -54,7 +62,7 @@ export interface CloseRunTable {
   id: string;
   brand_id: string;
   period_id: string;
-  kind: 'close' | 'adjustment';
+  kind: 'close' | 'adjustment' | 'write_off';
   booked_period_id: string;
   rows_read: Int8;
   lines: number;
@@ -101,6 +109,8 @@ export interface CommissionLineTable {
   state_changed_at: Timestamp;
   state_changed_by: string | null;
   payout_line_id: string | null;
+  /** The write-off line that netted this line away (migration 20261125T1900). */
+  written_off_by: Generated<string | null>;
   created_at: Timestamp;
 }
 

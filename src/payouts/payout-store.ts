@@ -7,12 +7,16 @@ import { calculateTransfer } from '../ledger/calculate-postings.js';
 import { entryRows, insertEntries, type EntryRow } from '../ledger/ledger-store.js';
 import { loadLedgerSettings } from '../ledger/settings-store.js';
 import { convertMoney, formatScaled, minorDigits, parseDecimalOrThrow } from '../money/index.js';
+import { notify } from '../notifications/notification-store.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError, notFound } from '../platform/http/errors.js';
 import type { Mailer } from '../platform/mail.js';
+import type { BrandRow } from '../ledger/close-inputs-store.js';
 import { calculateIbanCheck, isBic } from './calculate-iban.js';
 import { calculatePain001 } from './calculate-pain001.js';
+import { decideNegativeBalanceRule } from './decide-negative-balance.js';
 import { decidePayout, type PayoutCandidate } from './decide-payout.js';
+import { loadDealsInForceOn, writeOffNegativeBalance } from './write-off-store.js';
 
 type Trx = Transaction<Database>;
 type Db = import('kysely').Kysely<Database> | Trx;
@@ -167,14 +171,23 @@ async function nextInvoiceNumber(trx: Trx, brandId: string): Promise<number> {
 export interface BatchOutcome {
   batchId: string;
   lines: { partnerId: string; currency: string; amount: string; payCurrency: string; payAmount: string }[];
-  skipped: { partnerId: string; currency: string; amount: string; reason: string; detail: string }[];
+  /** Partners left out, with the reason (`written_off`: a negative balance written off per the deal). */
+  skipped: {
+    partnerId: string;
+    currency: string;
+    amount: string;
+    reason: string;
+    detail: string;
+    writeOffLineId?: string;
+  }[];
 }
 
 /**
  * Creates a payout batch of a brand for a pay date: every partner's payable lines that the schedule
  * allows by then (monthly: the booking period has ended; NET-N: N days after), netted per currency, go in
  * unless a rule holds them (threshold, tax form, cooling-off, suspension, negative balance: reasons kept on
- * the batch). Their money moves from payable to in-payout.
+ * the batch). Their money moves from payable to in-payout. A negative balance carries, or, when the deal in
+ * force on the pay date says `negativeBalance: reset`, is written off (writeOffNegativeBalance).
  */
 export async function createPayoutBatch(
   trx: Trx,
@@ -187,7 +200,7 @@ export async function createPayoutBatch(
   const lines = await trx
     .selectFrom('commission_lines as l')
     .innerJoin('ledger_periods as p', 'p.id', 'l.period_id')
-    .select(['l.id', 'l.partner_id', 'l.currency', 'l.amount'])
+    .select(['l.id', 'l.partner_id', 'l.currency', 'l.amount', 'l.segment', 'p.period'])
     .where('l.brand_id', '=', input.brandId)
     .where('l.state', '=', 'payable')
     .where('l.payout_line_id', 'is', null)
@@ -196,12 +209,22 @@ export async function createPayoutBatch(
     .orderBy('l.id')
     .forUpdate('l')
     .execute();
-  const groups = new Map<string, { partnerId: string; currency: string; amount: bigint; ids: string[] }>();
+  const groups = new Map<
+    string,
+    { partnerId: string; currency: string; amount: bigint; ids: string[]; rows: typeof lines }
+  >();
   for (const l of lines) {
     const k = `${l.partner_id}|${l.currency}`;
-    const g = groups.get(k) ?? { partnerId: l.partner_id, currency: l.currency, amount: 0n, ids: [] };
+    const g = groups.get(k) ?? {
+      partnerId: l.partner_id,
+      currency: l.currency,
+      amount: 0n,
+      ids: [],
+      rows: [],
+    };
     g.amount += BigInt(l.amount);
     g.ids.push(l.id);
+    g.rows.push(l);
     groups.set(k, g);
   }
   const partnerIds = [...new Set([...groups.values()].map((g) => g.partnerId))];
@@ -220,6 +243,15 @@ export async function createPayoutBatch(
         .where('superseded_at', 'is', null)
         .execute()
     : [];
+  const negativeIds = [...new Set([...groups.values()].filter((g) => g.amount < 0n).map((g) => g.partnerId))];
+  const dealsInForce = await loadDealsInForceOn(trx, input.brandId, negativeIds, input.payDate);
+  const brand = negativeIds.length
+    ? ((await trx
+        .selectFrom('brands')
+        .select(['id', 'code', 'vertical', 'currency', 'timezone', 'jurisdictions'])
+        .where('id', '=', input.brandId)
+        .executeTakeFirstOrThrow()) as BrandRow)
+    : null;
   const batchId = uuidv7();
   await trx
     .insertInto('payout_batches')
@@ -241,8 +273,10 @@ export async function createPayoutBatch(
   for (const g of groups.values()) {
     const p = partners.find((x) => x.id === g.partnerId)!;
     const m = methods.find((x) => x.partner_id === g.partnerId) ?? null;
+    const rule = g.amount < 0n ? decideNegativeBalanceRule(dealsInForce.get(g.partnerId) ?? []) : null;
     const cand: PayoutCandidate = {
       partnerId: g.partnerId,
+      negativeBalance: rule?.policy ?? 'carry',
       currency: g.currency,
       amount: g.amount,
       payoutsBlocked: p.payouts_blocked,
@@ -261,7 +295,38 @@ export async function createPayoutBatch(
         detail,
       });
     if (d.kind === 'skip') {
-      skip(d.reason, d.detail);
+      skip(d.reason, rule ? `${d.detail}; ${rule.detail}` : d.detail);
+      continue;
+    }
+    if (d.kind === 'write_off') {
+      const w = await writeOffNegativeBalance(
+        trx,
+        actor,
+        {
+          brand: brand!,
+          partnerId: g.partnerId,
+          currency: g.currency,
+          lines: g.rows.map((r) => ({
+            id: r.id,
+            amount: BigInt(r.amount),
+            period: r.period,
+            segment: r.segment,
+          })),
+          amount: d.amount,
+          deal: rule!.deal!,
+          batchId,
+          payDate: input.payDate,
+        },
+        now,
+      );
+      out.skipped.push({
+        partnerId: g.partnerId,
+        currency: g.currency,
+        amount: g.amount.toString(),
+        reason: 'written_off',
+        detail: `${rule!.detail} (write-off line ${w.lineId}, booked in ${w.bookedIn})`,
+        writeOffLineId: w.lineId,
+      });
       continue;
     }
     let payAmount = g.amount;
@@ -619,6 +684,19 @@ export async function settlePayoutLine(
         bookedOn: today,
         now,
       }),
+    );
+    await notify(
+      trx,
+      {
+        event: 'payout_sent',
+        partnerId: pl.partner_id,
+        data: {
+          amount: `${formatScaled(amount, minorDigits(pl.currency))} ${pl.currency}`,
+          reference: input.reference.trim(),
+        },
+        link: '/portal/earnings',
+      },
+      now,
     );
   } else {
     if (!input.reason?.trim())

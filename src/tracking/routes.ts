@@ -10,6 +10,7 @@ import { EVENT_TYPES } from '../intake/parse-event.js';
 import type { EventType } from '../platform/db/schema.js';
 import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, Uuid } from '../platform/http/schemas.js';
+import { linkStatusRoutes } from './link-status-routes.js';
 import { listRollups } from './rollup-store.js';
 
 const AnyObject = Type.Object({}, { additionalProperties: true });
@@ -47,6 +48,7 @@ function postbackView(p: {
 
 export const trackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
+  await app.register(linkStatusRoutes);
 
   app.get(
     '/reports/traffic',

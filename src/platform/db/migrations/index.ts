@@ -7,6 +7,7 @@ import * as m20261125T1740 from './20261125T1740-fx-rates.js';
 import * as m20261125T1750 from './20261125T1750-ledger-payouts.js';
 import * as m20261125T1800 from './20261125T1800-reporting.js';
 import * as m20261125T1810 from './20261125T1810-accruals.js';
+import * as m20261125T1900 from './20261125T1900-negative-balance.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1750-ledger-payouts': m20261125T1750,
   '20261125T1800-reporting': m20261125T1800,
   '20261125T1810-accruals': m20261125T1810,
+  '20261125T1900-negative-balance': m20261125T1900,
 };
