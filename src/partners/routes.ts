@@ -27,6 +27,7 @@ import {
   SEGMENTS,
   searchPartners,
 } from './partner-store.js';
+import { portalPagesRoutes } from './portal-pages-routes.js';
 import { portalRoutes } from './portal-routes.js';
 import {
   ContactFields,
@@ -710,6 +711,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   await app.register(portalRoutes);
+  await app.register(portalPagesRoutes);
   await app.register(onboardingRoutes);
 };
 

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, Uuid } from '../platform/http/schemas.js';
 import { linkStatusRoutes } from './link-status-routes.js';
 import { listRollups } from './rollup-store.js';
+import { staffTrackingRoutes } from './staff-tracking-routes.js';
 
 const AnyObject = Type.Object({}, { additionalProperties: true });
 const EventTypeT = Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)));
@@ -48,6 +49,7 @@ function postbackView(p: {
 
 export const trackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const s = app.services;
+  await app.register(staffTrackingRoutes);
   await app.register(linkStatusRoutes);
 
   app.get(
