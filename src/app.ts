@@ -12,6 +12,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
+import { messageRoutes } from './messages/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { brandRoutes } from './brands/routes.js';
 import { reportingRoutes } from './reporting/routes.js';
 import { fxRoutes } from './fx/routes.js';
@@ -171,6 +173,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           name: 'reports',
           description: 'Overview KPIs, time series, funnel, segment mix, task queue, grouped reports',
         },
+        {
+          name: 'notifications',
+          description: 'In-app notifications, preferences per event, e-mail templates',
+        },
+        { name: 'messages', description: 'Messages between a partner and its partner manager' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -214,6 +221,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
       await api.register(ledgerRoutes);
+      await api.register(notificationRoutes);
+      await api.register(messageRoutes);
     },
     { prefix: '/api/v1' },
   );

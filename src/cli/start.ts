@@ -5,6 +5,8 @@ import type { Config } from '../platform/config.js';
 import { closeServices, createServices } from '../platform/create-services.js';
 import { startJobs } from '../platform/jobs/job-runner.js';
 import { accrualsJob, closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
+import { pgBossNotificationSender, setNotificationSender } from '../notifications/email-dispatch.js';
+import { NOTIFICATION_JOBS } from '../notifications/jobs.js';
 import {
   pgBossSender,
   postbackDeliverJob,
@@ -32,9 +34,11 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
         closePeriodJob,
         holdReleaseJob,
         accrualsJob,
+        ...NOTIFICATION_JOBS,
       ])
     : undefined;
   if (jobs) setPostbackSender(pgBossSender(jobs.boss));
+  if (jobs) setNotificationSender(pgBossNotificationSender(jobs.boss), services);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -42,6 +46,7 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
     services.logger.info({ signal }, 'shutting down');
     try {
       await app.close();
+      setNotificationSender(undefined);
       await jobs?.stop();
       await closeServices(services);
       process.exit(0);

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { type Actor, appendAudit } from '../audit/audit-store.js';
+import { notifyCommissionHolds } from '../notifications/commission-notices.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { type LineAction, type PostingLeg, decideLineTransition } from './calculate-postings.js';
@@ -162,6 +163,7 @@ export async function transitionLines(
     out.changed.push({ id: l.id, from: l.state, to: d.to });
   }
   await insertEntries(trx, entries);
+  await notifyCommissionHolds(trx, lines, out.changed, input.action, now);
   if (out.changed.length > 0)
     await appendAudit(
       trx,

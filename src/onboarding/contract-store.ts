@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Actor, appendAudit } from '../audit/audit-store.js';
 import { validateDealTerms } from '../deals/index.js';
 import { changePartnerStatus, type PartnerRow, recordPartnerEvent } from '../partners/partner-store.js';
+import { notify } from '../notifications/notification-store.js';
 import type { ContractTable, Database, DealTemplateTable } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { calculateUnifiedTerms, renderContract, type TemplateInput } from './calculate-contract.js';
@@ -272,6 +273,16 @@ export async function issueContract(
         renderedSha256: row.rendered_sha256,
         reason: input.reason,
       },
+    },
+    now,
+  );
+  await notify(
+    trx,
+    {
+      event: 'contract_to_accept',
+      partnerId: partner.id,
+      data: { brandName: brand.name, version, segments: input.segments.join(', ') },
+      link: '/portal/onboarding',
     },
     now,
   );

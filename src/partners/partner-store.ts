@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type Actor, appendAudit } from '../audit/audit-store.js';
 import { calculateVetting, type VettingResult } from '../onboarding/calculate-vetting.js';
 import type { Database, PartnerTable, Segment } from '../platform/db/schema.js';
+import { notify } from '../notifications/notification-store.js';
 import { AppError, notFound } from '../platform/http/errors.js';
 import { createPromoCode, createTrackingLink } from '../tracking/tracking-asset-store.js';
 import { decideStatusTransition, isPartnerStatus, type PartnerStatus } from './decide-status-transition.js';
@@ -286,6 +287,17 @@ export async function changePartnerStatus(
     },
     now,
   );
+  if (to === 'approved' || to === 'rejected')
+    await notify(
+      trx,
+      {
+        event: 'application_decision',
+        partnerId: partner.id,
+        data: { decision: to, reason: reason ?? '' },
+        link: '/portal/onboarding',
+      },
+      now,
+    );
   if (to === 'active') await generateTrackingAssets(trx, actor, updated, now);
   return updated;
 }

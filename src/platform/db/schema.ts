@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 import type { LedgerTables } from '../../ledger/ledger-tables.js';
+import type { NotificationTables } from '../../notifications/notification-tables.js';
 
 /**
  * Kysely's view of the database. Conventions: timestamps are `timestamptz` (read as Date), dates are
@@ -759,6 +760,9 @@ export interface Database extends LedgerTables {
   nps_surveys: NpsSurveyTable;
   nps_answers: NpsAnswerTable;
 }
+
+/** The notification and message tables (src/notifications/notification-tables.ts), merged into Database. */
+export interface Database extends NotificationTables {}
 
 export type Brand = Selectable<BrandTable>;
 export type User = Selectable<UserTable>;
