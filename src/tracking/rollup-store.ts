@@ -90,13 +90,14 @@ export async function rebuildRollups(db: Db): Promise<void> {
       where cu.owner_partner_id is not null and e.status in ('approved', 'completed', 'success')
     ),
     src as (
-      select clicked_at as at, brand_id, partner_id, segment, link_id, coalesce(sub1, '') as sub_id, currency,
-        1 as clicks, (nth = 1)::int as unique_clicks, 0 as registrations, 0 as ftds, 0::int8 as ftd_amount,
+      select clicked_at as at, day as local_day, brand_id, partner_id, segment, link_id, coalesce(sub1, '') as sub_id,
+        currency, 1 as clicks, (nth = 1)::int as unique_clicks, 0 as registrations, 0 as ftds, 0::int8 as ftd_amount,
         0 as deposits, 0::int8 as deposit_amount, 0 as purchases, 0::int8 as purchase_amount, 0::int8 as refund_amount,
         0::int8 as revenue
       from c
       union all
-      select occurred_at, brand_id, owner_partner_id, owner_segment, owner_link_id, coalesce(owner_sub_id, ''),
+      select occurred_at, (occurred_at at time zone b.timezone)::date, brand_id, owner_partner_id, owner_segment,
+        owner_link_id, coalesce(owner_sub_id, ''),
         coalesce(ev.currency, b.currency), 0, 0, (type = 'registration')::int, (type = 'ftd')::int,
         case when type = 'ftd' then amount else 0 end, (type in ('ftd', 'deposit'))::int,
         case when type in ('ftd', 'deposit') then amount else 0 end, (type = 'purchase')::int,
@@ -104,18 +105,20 @@ export async function rebuildRollups(db: Db): Promise<void> {
         case when type in ('refund', 'chargeback') then amount else 0 end, 0
       from ev join brands b on b.id = ev.brand_id
       union all
-      select x.at, x.brand_id, cu.owner_partner_id, cu.owner_segment, cu.owner_link_id, coalesce(cu.owner_sub_id, ''),
-        x.currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.revenue
+      select x.at, x.local_day, x.brand_id, cu.owner_partner_id, cu.owner_segment, cu.owner_link_id,
+        coalesce(cu.owner_sub_id, ''), x.currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, x.revenue
       from (
-        select brand_id, customer_id, day::timestamp as at, currency,
+        select brand_id, customer_id, day::timestamp as at, day as local_day, currency,
           stakes - wins - bonuses - jackpot_contributions - gaming_tax - payment_fees - chargebacks - admin_fee as revenue
         from igaming_days
         union all
-        select brand_id, customer_id, closed_at, currency, round(lots * (spread_per_lot + markup_per_lot))::int8 + commission from trades
+        select t.brand_id, customer_id, closed_at, (closed_at at time zone tb.timezone)::date, t.currency,
+          round(lots * (spread_per_lot + markup_per_lot))::int8 + commission
+        from trades t join brands tb on tb.id = t.brand_id
         union all
-        select brand_id, customer_id, day::timestamp, currency, amount_paid from prop_purchases
+        select brand_id, customer_id, day::timestamp, day, currency, amount_paid from prop_purchases
         union all
-        select brand_id, customer_id, day::timestamp, currency, -amount from prop_refunds
+        select brand_id, customer_id, day::timestamp, day, currency, -amount from prop_refunds
       ) x join customers cu on cu.id = x.customer_id where cu.owner_partner_id is not null
     )`;
   const sums = sql`sum(clicks), sum(unique_clicks), sum(registrations), sum(ftds), sum(ftd_amount), sum(deposits),
@@ -131,7 +134,9 @@ export async function rebuildRollups(db: Db): Promise<void> {
   await sql`${source} insert into rollups_hourly (hour, ${cols})
     select date_trunc('hour', at), brand_id, partner_id, segment, link_id, sub_id, currency, ${sums}
     from src group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+  // the brand-local day: day-based activity (iGaming days, prop purchases and refunds) is already dated in the
+  // brand's calendar, exactly as the intake books it; timestamps are converted to the brand's time zone
   await sql`${source} insert into rollups_daily (day, ${cols})
-    select (src.at at time zone b.timezone)::date, src.brand_id, partner_id, segment, link_id, sub_id, src.currency, ${sums}
-    from src join brands b on b.id = src.brand_id group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
+    select local_day, brand_id, partner_id, segment, link_id, sub_id, currency, ${sums}
+    from src group by 1, 2, 3, 4, 5, 6, 7`.execute(db);
 }
