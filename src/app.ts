@@ -12,6 +12,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
+import { viewAsRoutes } from './auth/view-as-routes.js';
+import { claimRoutes } from './claims/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { brandRoutes } from './brands/routes.js';
@@ -246,6 +248,8 @@ async function appContext(app: App, { services }: { services: Services }): Promi
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
       await api.register(ledgerRoutes);
+      await api.register(claimRoutes);
+      await api.register(viewAsRoutes);
       await api.register(notificationRoutes);
       await api.register(messageRoutes);
     },

@@ -530,3 +530,38 @@ export function calculateKpis(input: KpiInput): { currency: string; missingRates
     ],
   };
 }
+
+/**
+ * How to read a period from month totals and daily rows: whole months (first days) plus daily ranges to add
+ * and to subtract. A month the period covers fully is read whole; one it covers more than half of is read
+ * whole less the days outside the period; one it covers half of or less is read day by day. Equal sums:
+ * months + add − subtract = the period's days.
+ */
+export function calculateMonthSplit(p: Period): { months: string[]; add: Period[]; subtract: Period[] } {
+  const months: string[] = [];
+  const add: Period[] = [];
+  const subtract: Period[] = [];
+  let start = `${p.from.slice(0, 7)}-01`;
+  while (start < p.to) {
+    const y = Number(start.slice(0, 4));
+    const m = Number(start.slice(5, 7));
+    const end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+    const [, from] = [p.from, start].sort() as [string, string];
+    const [to] = [p.to, end].sort() as [string, string];
+    const inside = daysBetween(from, to);
+    const length = daysBetween(start, end);
+    if (2 * inside > length) {
+      months.push(start);
+      if (from > start) joinRange(subtract, { from: start, to: from });
+      if (to < end) joinRange(subtract, { from: to, to: end });
+    } else joinRange(add, { from, to });
+    start = end;
+  }
+  return { months, add, subtract };
+}
+
+function joinRange(list: Period[], r: Period): void {
+  const last = list[list.length - 1];
+  if (last && last.to === r.from) last.to = r.to;
+  else list.push(r);
+}

@@ -5,6 +5,7 @@ import {
   type AuditLineFacts,
   addDays,
   type CohortMember,
+  calculateMonthSplit,
   type LtvCohortRow,
   type Onboarding,
   type OverlapClaim,
@@ -43,11 +44,54 @@ export function partnerWhere(f: ReportFilter): RawBuilder<unknown> {
 /** A revenue event in a daily rollup row: an FTD, a purchase, or (forex brands) revenue from closed trades. */
 const ACTIVE_ROW = sql`(r.ftds > 0 or r.purchases > 0 or (r.revenue <> 0 and r.brand_id in (select id from brands where vertical = 'forex')))`;
 
+/** Brand, segment, partner and manager conditions on a table (alias `a`) with brand_id, partner_id and segment. */
+function scopeWhere(f: ReportFilter, a: string): RawBuilder<unknown> {
+  const c = (col: string) => sql.ref(`${a}.${col}`);
+  return sql`${f.brandId ? sql`and ${c('brand_id')} = ${f.brandId}::uuid` : sql``}
+    ${f.segment ? sql`and ${c('segment')} = ${f.segment}` : sql``}
+    ${f.partnerId ? sql`and ${c('partner_id')} = ${f.partnerId}::uuid` : sql``}
+    ${f.managerId ? sql`and ${c('partner_id')} in (select id from partners where manager_user_id = ${f.managerId}::uuid)` : sql``}`;
+}
+
+function dayRanges(ranges: Period[]): RawBuilder<unknown> {
+  return sql`(${sql.join(
+    ranges.map((x) => sql`(r.day >= ${x.from}::date and r.day < ${x.to}::date)`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * Revenue and activity per partner segment and currency in the period, read from the partner-month aggregate
+ * (`reporting_partner_months`, kept equal to the daily rollups by triggers) for the months the period covers
+ * more than half of, corrected by the daily rows of the days outside (subtracted) or read from the daily rows
+ * for the other months (`calculateMonthSplit`). A partner segment and currency has a row when it has a daily
+ * rollup row in the period; it is active when one of them has an FTD, a purchase, or (forex) non-zero revenue
+ * (the aggregate counts such rows: active when the count over the period is above 0).
+ */
 export async function loadPartnerSegmentRevenue(
   db: Db,
   f: ReportFilter,
   p: Period,
 ): Promise<PartnerSegmentRevenue[]> {
+  const split = calculateMonthSplit(p);
+  const daily = (ranges: Period[], sign: 1 | -1) =>
+    ranges.length === 0
+      ? []
+      : [
+          sql`select r.partner_id, r.segment, r.currency, ${sql.lit(sign)}::int4 as n,
+            ${sql.lit(sign)}::int4 * ${ACTIVE_ROW}::int4 as a, ${sql.lit(sign)}::int8 * r.revenue as revenue
+          from rollups_daily r where ${dayRanges(ranges)} ${scopeWhere(f, 'r')}`,
+        ];
+  const parts = [
+    ...(split.months.length === 0
+      ? []
+      : [
+          sql`select m.partner_id, m.segment, m.currency, m.day_rows as n, m.active_rows as a, m.revenue
+          from reporting_partner_months m where m.month = any(${split.months}::date[]) ${scopeWhere(f, 'm')}`,
+        ]),
+    ...daily(split.add, 1),
+    ...daily(split.subtract, -1),
+  ];
   const r = await sql<{
     partner_id: string;
     segment: string;
@@ -55,9 +99,10 @@ export async function loadPartnerSegmentRevenue(
     revenue: string;
     active: boolean;
   }>`
-    select r.partner_id, r.segment, r.currency, sum(r.revenue)::text as revenue, bool_or(${ACTIVE_ROW}) as active
-    from rollups_daily r where ${rollupWhere(f, p)}
-    group by r.partner_id, r.segment, r.currency`.execute(db);
+    select x.partner_id, x.segment, x.currency, sum(x.revenue)::text as revenue, sum(x.a) > 0 as active
+    from (${sql.join(parts, sql` union all `)}) x
+    group by x.partner_id, x.segment, x.currency
+    having sum(x.n) > 0`.execute(db);
   return r.rows.map((x) => ({
     partnerId: x.partner_id,
     segment: x.segment,

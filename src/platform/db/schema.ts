@@ -680,6 +680,28 @@ export interface RollupDailyTable extends RollupMetrics {
   /** Day in the brand's time zone. */
   day: Day;
 }
+/** Daily rollups aggregated per month (kept by triggers on rollups_daily; reporting only). */
+export interface ReportingPartnerMonthTable {
+  /** First day of the month of the rollup days. */
+  month: Day;
+  brand_id: string;
+  partner_id: string;
+  segment: Segment;
+  currency: string;
+  day_rows: number;
+  /** Rows with an FTD, a purchase, or (forex brand) non-zero revenue. */
+  active_rows: number;
+  revenue: Int8;
+}
+/** A staff user's saved report (the Reports page's definition). */
+export interface SavedReportTable {
+  id: string;
+  user_id: string;
+  name: string;
+  definition: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 export interface PartnerPostbackTable {
   id: string;
@@ -759,6 +781,8 @@ export interface Database extends LedgerTables {
   contracts: ContractTable;
   nps_surveys: NpsSurveyTable;
   nps_answers: NpsAnswerTable;
+  reporting_partner_months: ReportingPartnerMonthTable;
+  saved_reports: SavedReportTable;
 }
 
 /** The notification and message tables (src/notifications/notification-tables.ts), merged into Database. */
