@@ -7,11 +7,13 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { auditRoutes } from './audit/routes.js';
 import { authGuard } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
+import { viewAsRoutes } from './auth/view-as-routes.js';
+import { claimRoutes } from './claims/routes.js';
 import { messageRoutes } from './messages/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { brandRoutes } from './brands/routes.js';
@@ -28,7 +30,8 @@ import type { Config } from './platform/config.js';
 import { closeServices, createServices, type ServiceOverrides } from './platform/create-services.js';
 import { pingDatabase } from './platform/db/database.js';
 import { bodyAjv, queryAjv } from './platform/http/ajv.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
+import { installErrorHandler, installNotFoundHandler } from './platform/http/error-handler.js';
+import type { Logger } from './platform/logging.js';
 import type { Services } from './platform/services.js';
 
 declare module 'fastify' {
@@ -87,49 +90,34 @@ export interface BuildOptions extends ServiceOverrides {
   services?: Services;
 }
 
+/** The server options of the app (the tracking benchmark's bare route runs on a server made with the same). */
+export function serverOptions(config: Config, logger: Logger): FastifyServerOptions {
+  return {
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: {} },
+  };
+}
+
 /**
  * The HTTP application: every route, schema, hook and the OpenAPI document. It does not listen:
- * `consort start` does, and tests use `app.inject()`.
+ * `consort start` does, and tests use `app.inject()`. The root context holds the click redirect
+ * `/r/:code` (the high-volume path) and what every route shares (services, validators, the error handler,
+ * the OpenAPI collector); everything else lives in the encapsulated `appContext`, whose hooks apply to its
+ * routes only.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const owned = !options.services;
   const services = options.services ?? (await createServices(config, options));
 
-  const app = Fastify({
-    loggerInstance: services.logger as unknown as FastifyBaseLogger,
-    bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
-    },
-    ajv: { customOptions: {} },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(serverOptions(config, services.logger)).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema as object),
   );
   app.decorate('services', services);
   installErrorHandler(app);
-
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', req.id);
-  });
-
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
-  await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -182,10 +170,49 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       ],
     },
   });
+  await app.register(redirectRoutes, { services, config });
+  // a plugin without fastify-plugin: a context of its own, so its hooks never run for /r/:code
+  await app.register(appContext, { services });
+
+  if (owned) {
+    app.addHook('onClose', async () => {
+      await closeServices(services);
+    });
+  }
+  return app;
+}
+
+/**
+ * Every route but the click redirect: request ids (a well-formed incoming X-Request-Id is echoed, else a
+ * UUIDv7), security headers, cookies, rate limits, the auth guard and the JSON 404 for unknown paths.
+ */
+async function appContext(app: App, { services }: { services: Services }): Promise<void> {
+  app.setGenReqId((req) => {
+    const given = req.headers['x-request-id'];
+    return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+  });
+  installNotFoundHandler(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   await app.register(authGuard, { services });
-  await app.register(redirectRoutes, { services, config });
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up' } }, async () => ({
     status: 'ok',
@@ -221,16 +248,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
       await api.register(ledgerRoutes);
+      await api.register(claimRoutes);
+      await api.register(viewAsRoutes);
       await api.register(notificationRoutes);
       await api.register(messageRoutes);
     },
     { prefix: '/api/v1' },
   );
-
-  if (owned) {
-    app.addHook('onClose', async () => {
-      await closeServices(services);
-    });
-  }
-  return app;
 }

@@ -10,6 +10,9 @@ import { findLiveSession } from './session-store.js';
 import { constantTimeEqual } from './secrets.js';
 
 export const SESSION_COOKIE = 'consort_session';
+/** Header naming a view-as marker (`POST /partners/:id/view-as`) of the caller's own staff session. */
+export const VIEW_AS_HEADER = 'x-consort-view-as';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,7 +47,7 @@ async function authenticate(services: Services, req: FastifyRequest): Promise<Id
   if (!token) return null;
   const s = await findLiveSession(services.db, token, now);
   if (!s) return null;
-  return {
+  const identity: Identity = {
     kind: 'user',
     userId: s.userId,
     email: s.email,
@@ -53,6 +56,43 @@ async function authenticate(services: Services, req: FastifyRequest): Promise<Id
     sessionId: s.sessionId,
     csrfToken: s.csrf_token,
     mfaPending: s.mfa_pending,
+  };
+  const viewAs = req.headers[VIEW_AS_HEADER];
+  return viewAs === undefined ? identity : viewAsIdentity(services, identity, viewAs, req.method, now);
+}
+
+/**
+ * A staff session reading a partner's portal: the marker must belong to this session, be live, and (for a
+ * partner manager) the partner must still be in the portfolio. The answer is the partner's identity with
+ * the staff user kept as `userId` for the audit trail; a write is refused before any route runs.
+ */
+async function viewAsIdentity(
+  services: Services,
+  identity: Extract<Identity, { kind: 'user' }>,
+  header: string | string[],
+  method: string,
+  now: Date,
+): Promise<Identity> {
+  if (typeof header !== 'string' || !UUID.test(header) || identity.role === 'partner')
+    throw new AppError('VIEW_AS_INVALID');
+  let q = services.db
+    .selectFrom('view_as_grants as g')
+    .innerJoin('partners as p', 'p.id', 'g.partner_id')
+    .select(['g.id', 'g.partner_id'])
+    .where('g.id', '=', header)
+    .where('g.session_id', '=', identity.sessionId)
+    .where('g.user_id', '=', identity.userId)
+    .where('g.ended_at', 'is', null)
+    .where('g.expires_at', '>', now);
+  if (identity.role === 'partner_manager') q = q.where('p.manager_user_id', '=', identity.userId);
+  const g = await q.executeTakeFirst();
+  if (!g) throw new AppError('VIEW_AS_INVALID');
+  if (!SAFE_METHODS.has(method)) throw new AppError('VIEW_AS_READ_ONLY');
+  return {
+    ...identity,
+    role: 'partner',
+    partnerId: g.partner_id,
+    viewAs: { grantId: g.id, staffRole: identity.role },
   };
 }
 

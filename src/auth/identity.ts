@@ -17,6 +17,11 @@ export type Identity =
       sessionId: string;
       csrfToken: string;
       mfaPending: boolean;
+      /**
+       * Set while a staff user views a partner's portal (`X-Consort-View-As`): `role` is then `partner` and
+       * `partnerId` the viewed partner, `userId` stays the staff user (audit), and every write is refused.
+       */
+      viewAs?: { grantId: string; staffRole: LoginRole };
     }
   | {
       kind: 'api_key';

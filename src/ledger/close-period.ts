@@ -79,7 +79,7 @@ export function engineLineIdOf(lineKey: string): string {
   return i < 0 ? lineKey : lineKey.slice(0, i);
 }
 
-async function lockPeriod(trx: Transaction<Database>, brand: BrandRow, period: string, now: Date) {
+export async function lockPeriod(trx: Transaction<Database>, brand: BrandRow, period: string, now: Date) {
   const p = periodBounds(period);
   await trx
     .insertInto('ledger_periods')
@@ -564,6 +564,9 @@ async function writeAdjustments(
     .selectAll()
     .where('brand_id', '=', c.brand.id)
     .where('source_period', '=', c.bounds.id)
+    // clawbacks and manual adjustments are not engine lines: a re-run must not undo them
+    .where('line_key', 'not like', 'clawback:%')
+    .where('line_key', 'not like', 'manual:%')
     // a write-off of a negative balance (deal negativeBalance: reset) is not an engine line either
     .where('line_key', 'not like', 'write_off:%')
     .execute();

@@ -341,3 +341,157 @@ export async function clawBackLine(
   );
   return { id, amount: (-amount).toString(), correctsLineId: o.id, bookedIn: input2.bookIn.period };
 }
+
+/** The month (`YYYY-MM`) of `now` in a time zone. */
+function monthIn(timeZone: string, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' })
+    .format(now)
+    .slice(0, 7);
+}
+
+/**
+ * A manual adjustment (an accepted missing-commission claim, a goodwill correction): a new line of kind
+ * `manual_adjustment` for the partner, booked in the brand's current month (its time zone) or, when that is
+ * closed, the next open period, with its accrual posting. Positive credits the partner, negative debits;
+ * like every line it starts `pending` and needs finance's approval. Idempotent per `key`.
+ */
+export async function bookManualAdjustment(
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: {
+    key: string;
+    partnerId: string;
+    brandId: string;
+    amount: bigint;
+    currency: string;
+    reason: string;
+    customerId?: string | null;
+    claimId?: string | null;
+  },
+  now: Date,
+): Promise<{ id: string; amount: string; currency: string; bookedIn: string }> {
+  if (input.amount === 0n)
+    throw new AppError('VALIDATION_FAILED', 'an adjustment must not be zero', {
+      fields: [{ path: '/amount', message: 'must not be zero' }],
+    });
+  const brand = await trx
+    .selectFrom('brands')
+    .select(['id', 'code', 'vertical', 'currency', 'timezone', 'jurisdictions'])
+    .where('id', '=', input.brandId)
+    .executeTakeFirst();
+  if (!brand) throw new AppError('NOT_FOUND', 'Brand not found.');
+  const partner = await trx
+    .selectFrom('partners')
+    .select(['id', 'segments'])
+    .where('id', '=', input.partnerId)
+    .executeTakeFirst();
+  if (!partner) throw new AppError('NOT_FOUND', 'Partner not found.');
+  const { bookingPeriodAfter, lockPeriod } = await import('./close-period.js');
+  const month = monthIn(brand.timezone, now);
+  const current = await lockPeriod(trx, brand as never, month, now);
+  const bookIn =
+    current.state === 'open'
+      ? { id: current.id, period: current.period }
+      : await bookingPeriodAfter(trx, brand as never, month, now);
+  const lineKey = `manual:${input.key}`;
+  const existing = await trx
+    .selectFrom('commission_lines')
+    .select(['id', 'amount', 'currency', 'period_id'])
+    .where('line_key', '=', lineKey)
+    .executeTakeFirst();
+  if (existing)
+    throw new AppError('CONFLICT', 'This adjustment was already booked.', { lineId: existing.id });
+  const runId = uuidv7();
+  await trx
+    .insertInto('close_runs')
+    .values({
+      id: runId,
+      brand_id: brand.id,
+      period_id: bookIn.id,
+      kind: 'adjustment',
+      booked_period_id: bookIn.id,
+      rows_read: 0,
+      lines: 1,
+      entries: 2,
+      issues: '[]',
+      fx_used: '[]',
+      overlap_count: 0,
+      actor: actor.id,
+      started_at: now,
+      finished_at: now,
+    })
+    .execute();
+  const id = uuidv7();
+  await trx
+    .insertInto('commission_lines')
+    .values({
+      id,
+      line_key: lineKey,
+      brand_id: brand.id,
+      period_id: bookIn.id,
+      source_period: bookIn.period,
+      partner_id: partner.id,
+      segment: partner.segments[0] ?? 'affiliate',
+      payee: 'partner',
+      customer_id: input.customerId ?? null,
+      kind: 'manual_adjustment',
+      amount: input.amount.toString(),
+      currency: input.currency,
+      hold_until: null,
+      deal_id: 'manual',
+      deal_version: 0,
+      component_id: input.claimId ? 'claim' : 'manual',
+      derived_from: null,
+      explanation: JSON.stringify({
+        formula: `manual adjustment: ${input.amount < 0n ? '−' : '+'}${input.amount < 0n ? -input.amount : input.amount} (minor units of ${input.currency})`,
+        inputs: {
+          reason: input.reason,
+          ...(input.claimId ? { claimId: input.claimId } : {}),
+          ...(input.customerId ? { customerId: input.customerId } : {}),
+        },
+      }),
+      corrects_line_id: null,
+      close_run_id: runId,
+      state: 'pending',
+      state_reason: input.reason,
+      state_changed_at: now,
+      state_changed_by: actor.id,
+      payout_line_id: null,
+      created_at: now,
+    })
+    .execute();
+  const { calculateTransfer } = await import('./calculate-postings.js');
+  await insertEntries(
+    trx,
+    entryRows(calculateTransfer('commission_expense', 'partner_pending', input.amount), {
+      key: `accrual:${lineKey}`,
+      brandId: brand.id,
+      partnerId: partner.id,
+      currency: input.currency,
+      lineId: id,
+      cause: 'manual_adjustment',
+      bookedOn: now.toISOString().slice(0, 10),
+      now,
+    }),
+  );
+  await appendAudit(
+    trx,
+    actor,
+    {
+      action: 'commission_line.manual_adjustment',
+      entityType: 'commission_line',
+      entityId: id,
+      detail: {
+        partnerId: partner.id,
+        brandId: brand.id,
+        amount: input.amount.toString(),
+        currency: input.currency,
+        reason: input.reason,
+        bookedIn: bookIn.period,
+        ...(input.claimId ? { claimId: input.claimId } : {}),
+      },
+    },
+    now,
+  );
+  return { id, amount: input.amount.toString(), currency: input.currency, bookedIn: bookIn.period };
+}

@@ -5,7 +5,7 @@ import { writeAudited } from '../audit/write-audited.js';
 import { actorOf, userOf } from '../auth/guard.js';
 import { STAFF_ROLES } from '../auth/identity.js';
 import { loadPartnerOrThrow, reachFor } from '../partners/partner-store.js';
-import { formatScaled, minorDigits } from '../money/index.js';
+import { formatScaled, minorDigits, parseMoney } from '../money/index.js';
 import type { LoginRole } from '../platform/config.js';
 import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, IdParams } from '../platform/http/schemas.js';
@@ -16,6 +16,7 @@ import { accrualRoutes } from './accrual-routes.js';
 import { closePeriod } from './close-period.js';
 import {
   assertReason,
+  bookManualAdjustment,
   clawBackLine,
   ledgerBalanced,
   partnerBalances,
@@ -250,6 +251,86 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now,
         ),
       ),
+  );
+
+  app.post(
+    '/partners/:id/adjustments',
+    {
+      config: { auth: { roles: ['finance'] } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Manual adjustment with a reason: a new pending line (kind manual_adjustment) for the partner',
+        description:
+          '`amount` is a signed decimal string in `currency` (positive credits the partner, negative debits), at most the currency\'s minor digits. Booked in the brand\'s current month, or the next open period when that is closed. Accepted missing-commission claims use the same path.',
+        params: IdParams,
+        body: Type.Object(
+          {
+            brandId: Type.String({ format: 'uuid' }),
+            amount: Type.String({ pattern: '^-?[0-9]+(\\.[0-9]+)?$', maxLength: 40 }),
+            currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+            reason: Type.String({ minLength: 3, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object(
+            { id: Type.String(), amount: Type.String(), currency: Type.String(), bookedIn: Type.String() },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = await partnerInReach(req, req.params.id);
+      const b = req.body;
+      const parsed = parseMoney(b.amount, b.currency);
+      if (parsed.kind === 'error')
+        throw new AppError('VALIDATION_FAILED', undefined, {
+          fields: [
+            {
+              path: parsed.reason === 'unknown_currency' ? '/currency' : '/amount',
+              message:
+                parsed.reason === 'too_precise'
+                  ? `has more decimals than ${b.currency} allows`
+                  : parsed.reason === 'unknown_currency'
+                    ? 'unknown currency'
+                    : 'is not a decimal number',
+              in: 'body',
+            },
+          ],
+        });
+      const member = await s.db
+        .selectFrom('partner_brands')
+        .select('brand_id')
+        .where('partner_id', '=', p.id)
+        .where('brand_id', '=', b.brandId)
+        .executeTakeFirst();
+      if (!member)
+        throw new AppError('VALIDATION_FAILED', undefined, {
+          fields: [{ path: '/brandId', message: 'is not a brand of this partner', in: 'body' }],
+        });
+      const { v7 } = await import('uuid');
+      const r = await writeAudited(s, (trx, now) =>
+        bookManualAdjustment(
+          trx,
+          actorOf(req),
+          {
+            key: v7(),
+            partnerId: p.id,
+            brandId: b.brandId,
+            amount: parsed.money.amount,
+            currency: b.currency,
+            reason: b.reason.trim(),
+          },
+          now,
+        ),
+      );
+      return reply.status(201).send({
+        ...r,
+        amount: formatScaled(BigInt(r.amount), minorDigits(r.currency)),
+      });
+    },
   );
 
   app.post(

@@ -28,6 +28,8 @@ export interface Config {
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
   sessionTtlMinutes: number;
+  /** Missing-commission claims: days staff have to answer (calendar days); view-as marker lifetime (minutes). */
+  claims: { responseDays: number; viewAsMinutes: number };
   /** `auto`: Secure cookie flag when the request arrived over https (or via a proxy saying so). */
   cookieSecure: 'auto' | boolean;
   requireTotpForRoles: LoginRole[];
@@ -100,6 +102,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     publicUrl: env.CONSORT_PUBLIC_URL ?? `http://localhost:${port}`,
     bodyLimit: intFrom('CONSORT_BODY_LIMIT', env.CONSORT_BODY_LIMIT, 1024 * 1024),
     sessionTtlMinutes: intFrom('CONSORT_SESSION_TTL_MINUTES', env.CONSORT_SESSION_TTL_MINUTES, 12 * 60),
+    claims: {
+      responseDays: intFrom('CONSORT_CLAIM_RESPONSE_DAYS', env.CONSORT_CLAIM_RESPONSE_DAYS, 14),
+      viewAsMinutes: intFrom('CONSORT_VIEW_AS_MINUTES', env.CONSORT_VIEW_AS_MINUTES, 30),
+    },
     cookieSecure,
     requireTotpForRoles: rolesFrom('CONSORT_REQUIRE_TOTP_ROLES', env.CONSORT_REQUIRE_TOTP_ROLES),
     login: {

@@ -119,7 +119,10 @@ export async function loadCommissionByMonth(
 export interface TaskItem {
   id: string;
   label: string;
+  /** When it arrived (claims: the answer deadline). */
   at: string | null;
+  /** Claims only: the deadline has passed. */
+  overdue?: boolean;
 }
 export interface TaskGroup {
   kind:
@@ -132,7 +135,7 @@ export interface TaskGroup {
   count: number;
   /** The oldest first, at most 20. */
   items: TaskItem[];
-  /** Why a group is always empty (e.g. claims do not exist yet). */
+  /** Why a group is always empty. */
   note?: string;
 }
 
@@ -144,7 +147,13 @@ export interface TaskGroup {
  */
 export async function loadTasks(
   db: Db,
-  input: { userId: string; role: string; managerId?: string | undefined; brandId?: string | undefined },
+  input: {
+    userId: string;
+    role: string;
+    managerId?: string | undefined;
+    brandId?: string | undefined;
+    now?: Date | undefined;
+  },
 ): Promise<TaskGroup[]> {
   const pf = input.managerId ? sql`and p.manager_user_id = ${input.managerId}::uuid` : sql``;
   const brandOfPartner = input.brandId
@@ -205,13 +214,27 @@ export async function loadTasks(
           ${input.brandId ? sql`and (pp.brand_id is null or pp.brand_id = ${input.brandId}::uuid)` : sql``}
         order by pp.consecutive_failures desc, pp.id limit 20`,
     ),
-  ]).then((groups) => [
-    ...groups,
-    {
-      kind: 'claims',
-      count: 0,
-      items: [],
-      note: 'Missing-commission claims are not built yet.',
-    } as TaskGroup,
-  ]);
+    q(
+      'claims',
+      sql`select c.id::text as id, p.display_name || ': ' || c.customer_ref || ' (' || c.state
+          || case when c.due_at < ${input.now ?? new Date()} then ', overdue' else '' end || ')' as label,
+          c.due_at as at, count(*) over ()::text as total
+        from commission_claims c join partners p on p.id = c.partner_id
+        where c.state in ('open', 'in_review') ${pf}
+          ${input.brandId ? sql`and c.brand_id = ${input.brandId}::uuid` : sql``}
+        order by c.due_at, c.id limit 20`,
+    ),
+  ]).then((groups) =>
+    groups.map((g) =>
+      g.kind === 'claims'
+        ? {
+            ...g,
+            items: g.items.map((i) => ({
+              ...i,
+              overdue: i.at !== null && Date.parse(i.at) < (input.now ?? new Date()).getTime(),
+            })),
+          }
+        : g,
+    ),
+  );
 }

@@ -371,7 +371,7 @@ export const reportingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['reports'],
         summary: "The signed-in staff user's task queue",
         description:
-          '`{ groups: [{ kind, count, items: [{ id, label, at }], note? }] }`; kinds: applications, documents, held_commissions, payout_approvals (next step is your role and not yet approved by you), failing_postbacks, claims (not built yet: always empty). A partner manager sees their portfolio only.',
+          '`{ groups: [{ kind, count, items: [{ id, label, at }], note? }] }`; kinds: applications, documents, held_commissions, payout_approvals (next step is your role and not yet approved by you), failing_postbacks, claims (open and in-review missing-commission claims, nearest deadline first; `at` is the deadline and `overdue` marks late ones). A partner manager sees their portfolio only.',
         querystring: Type.Object({ brandId: Type.Optional(Uuid) }, { additionalProperties: false }),
         response: { 200: AnyObject, ...errors(400, 401, 403) },
       },
@@ -384,6 +384,7 @@ export const reportingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         role: id.role,
         managerId: id.role === 'partner_manager' ? id.userId : undefined,
         brandId: req.query.brandId,
+        now: s.clock(),
       });
       return { groups };
     },

@@ -186,19 +186,77 @@ export async function writeClicks(db: Kysely<Database>, batch: readonly ClickRec
   });
 }
 
+/** An element of a PostgreSQL array literal: double-quoted, with `"` and `\` escaped; NULL for null. */
+function element(v: string | null): string {
+  if (v === null) return 'NULL';
+  return NEEDS_ESCAPE.test(v) ? `"${v.replace(NEEDS_ESCAPE_ALL, '\\$&')}"` : `"${v}"`;
+}
+const NEEDS_ESCAPE = /["\\]/;
+const NEEDS_ESCAPE_ALL = /["\\]/g;
+
+/**
+ * The batch as 18 array literals, built in one pass (ids and uuids need no quoting, times as epoch
+ * milliseconds): far cheaper than letting the driver serialise 18 arrays of values element by element.
+ */
+function clickColumns(batch: readonly ClickRecord[]): string[] {
+  const cols: string[][] = Array.from({ length: 18 }, () => new Array<string>(batch.length));
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch[i]!;
+    cols[0]![i] = c.id;
+    cols[1]![i] = String(c.clickedAt.getTime());
+    cols[2]![i] = c.linkId ?? 'NULL';
+    cols[3]![i] = c.promoCodeId ?? 'NULL';
+    cols[4]![i] = c.partnerId;
+    cols[5]![i] = c.segment;
+    cols[6]![i] = c.brandId;
+    cols[7]![i] = element(c.ipHash);
+    cols[8]![i] = element(c.visitorId);
+    cols[9]![i] = element(c.userAgent);
+    cols[10]![i] = element(c.referer);
+    cols[11]![i] = element(c.country);
+    cols[12]![i] = element(c.subs[0]);
+    cols[13]![i] = element(c.subs[1]);
+    cols[14]![i] = element(c.subs[2]);
+    cols[15]![i] = element(c.subs[3]);
+    cols[16]![i] = element(c.subs[4]);
+    cols[17]![i] = c.isBot ? 't' : 'f';
+  }
+  return cols.map((col) => `{${col.join(',')}}`);
+}
+
 async function insertClickBatch(db: Kysely<Database>, batch: readonly ClickRecord[]): Promise<void> {
-  const col = <T>(f: (c: ClickRecord) => T) => batch.map(f);
+  const [
+    id,
+    at,
+    link,
+    code,
+    partner,
+    segment,
+    brand,
+    ipHash,
+    visitor,
+    ua,
+    referer,
+    country,
+    s1,
+    s2,
+    s3,
+    s4,
+    s5,
+    bot,
+  ] = clickColumns(batch);
   await sql`
     with ins as (
       insert into clicks (id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id,
         user_agent, referer, country, sub1, sub2, sub3, sub4, sub5, is_bot)
-      select * from unnest(${col((c) => c.id)}::uuid[], ${col((c) => c.clickedAt.toISOString())}::timestamptz[],
-        ${col((c) => c.linkId)}::uuid[], ${col((c) => c.promoCodeId)}::uuid[], ${col((c) => c.partnerId)}::uuid[],
-        ${col((c) => c.segment)}::text[], ${col((c) => c.brandId)}::uuid[], ${col((c) => c.ipHash)}::text[],
-        ${col((c) => c.visitorId)}::text[], ${col((c) => c.userAgent)}::text[], ${col((c) => c.referer)}::text[],
-        ${col((c) => c.country)}::text[], ${col((c) => c.subs[0])}::text[], ${col((c) => c.subs[1])}::text[],
-        ${col((c) => c.subs[2])}::text[], ${col((c) => c.subs[3])}::text[], ${col((c) => c.subs[4])}::text[],
-        ${col((c) => c.isBot)}::boolean[])
+      select k.id, timestamptz 'epoch' + k.ms * interval '1 millisecond', k.link_id, k.promo_code_id, k.partner_id,
+        k.segment, k.brand_id, k.ip_hash, k.visitor_id, k.user_agent, k.referer, k.country, k.sub1, k.sub2, k.sub3,
+        k.sub4, k.sub5, k.is_bot
+      from unnest(${id}::uuid[], ${at}::int8[], ${link}::uuid[], ${code}::uuid[], ${partner}::uuid[],
+        ${segment}::text[], ${brand}::uuid[], ${ipHash}::text[], ${visitor}::text[], ${ua}::text[], ${referer}::text[],
+        ${country}::text[], ${s1}::text[], ${s2}::text[], ${s3}::text[], ${s4}::text[], ${s5}::text[], ${bot}::boolean[])
+        as k (id, ms, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id, user_agent, referer,
+          country, sub1, sub2, sub3, sub4, sub5, is_bot)
       returning id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, visitor_id, sub1, is_bot
     ),
     src as (

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { compileMacroUrl } from '../attribution/calculate-macros.js';
 import type { Database, Segment } from '../platform/db/schema.js';
 
 /** A code resolved for the redirect: a tracking link or a promo code, with what the redirect needs. */
@@ -13,6 +14,8 @@ export interface ResolvedCode {
   status: 'active' | 'paused';
   partnerStatus: string;
   landingTemplate: string;
+  /** `landingTemplate` split once: fills the macros (URL-encoded) for one click. */
+  landing: (values: Readonly<Record<string, string | null | undefined>>) => string;
   fallbackUrl: string;
   timezone: string;
   currency: string;
@@ -132,6 +135,7 @@ export async function loadResolvedCode(db: Kysely<Database>, code: string): Prom
     status: row.status,
     partnerStatus: row.partner_status,
     landingTemplate: row.landing,
+    landing: compileMacroUrl(row.landing),
     fallbackUrl: row.fallback_url,
     timezone: row.timezone,
     currency: row.currency,

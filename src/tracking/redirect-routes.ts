@@ -2,11 +2,11 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isbot } from 'isbot';
-import { v7 as uuidv7 } from 'uuid';
-import { calculateMacroUrl } from '../attribution/calculate-macros.js';
 import type { Config } from '../platform/config.js';
 import type { Services } from '../platform/services.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { ClickBuffer } from './click-buffer.js';
+import { newClickId } from './click-ids.js';
 import { LinkCache, type ResolvedCode } from './link-cache.js';
 
 declare module 'fastify' {
@@ -19,8 +19,15 @@ export const VISITOR_COOKIE = 'consort_vid';
 export const CLICK_COOKIE = 'consort_click';
 const VISITOR_MAX_AGE = 365 * 86_400;
 const CLICK_MAX_AGE = 30 * 86_400;
-const SUB_KEYS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 const VISITOR_RE = /^[A-Za-z0-9_-]{8,64}$/;
+const COOKIE_ATTRS = '; Path=/; HttpOnly; SameSite=Lax';
+const CLICK_COOKIE_PREFIX = `${CLICK_COOKIE}=`;
+const CLICK_COOKIE_SUFFIX = `; Max-Age=${CLICK_MAX_AGE}${COOKIE_ATTRS}`;
+const VISITOR_COOKIE_PREFIX = `${VISITOR_COOKIE}=`;
+const VISITOR_COOKIE_SUFFIX = `; Max-Age=${VISITOR_MAX_AGE}${COOKIE_ATTRS}`;
+
+type Subs = [string | null, string | null, string | null, string | null, string | null];
+type RedirectRequest = FastifyRequest<{ Params: { code: string }; Querystring: Record<string, unknown> }>;
 
 function short(v: unknown, max: number): string | null {
   if (typeof v !== 'string' || v === '') return null;
@@ -39,7 +46,9 @@ function readCookie(header: string | undefined, name: string): string | undefine
 /**
  * `GET /r/:code` — the click redirect (outside /api/v1, public). Resolves the code (link or promo code)
  * from the per-process cache, answers 302 at once and hands the click to the write-behind buffer, which
- * the app's shutdown flushes.
+ * the app's shutdown flushes. Registered at the root of the app, outside the context of the API's hooks
+ * (request ids, security headers, cookies, the auth guard): a redirect pays only for its own work.
+ * The handler is synchronous unless the code is not cached yet or the buffer is full (back-pressure).
  */
 export const redirectRoutes = fp(
   async (app: FastifyInstance, opts: { services: Services; config?: Config }) => {
@@ -53,56 +62,55 @@ export const redirectRoutes = fp(
       cache.close();
     });
 
-    // per-process memo tables: user agents and addresses repeat; the HMACs and the bot regex are the hot path
-    const memo = <V>(fn: (k: string) => V) => {
-      const m = new Map<string, V>();
-      return (k: string): V => {
-        let v = m.get(k);
-        if (v === undefined) {
-          v = fn(k);
-          if (m.size >= 10_000) m.clear();
-          m.set(k, v);
-        }
-        return v;
-      };
-    };
-    const hash = memo((text: string) =>
+    // per-process bounded memos: user agents and addresses repeat; the HMACs and the bot patterns are the
+    // costly part of a click. Addresses are stored only as keyed hashes (HMAC-SHA256 with the configured salt).
+    const hash = new BoundedMemo((text: string) =>
       createHmac('sha256', cfg.ipHashSalt).update(text).digest('base64url').slice(0, 22),
     );
-    const botCheck = memo((ua: string) => isbot(ua));
+    const botCheck = new BoundedMemo((ua: string) => isbot(ua));
+    const countryHeader = cfg.countryHeader;
 
-    async function handle(
-      req: FastifyRequest<{ Params: { code: string }; Querystring: Record<string, unknown> }>,
+    function handle(req: RedirectRequest, reply: FastifyReply): undefined | Promise<void> {
+      const got = cache.get(req.params.code);
+      if (got instanceof Promise) return got.then((resolved) => respond(req, reply, resolved));
+      return respond(req, reply, got);
+    }
+
+    function respond(
+      req: RedirectRequest,
       reply: FastifyReply,
-    ) {
-      const code = req.params.code;
-      const got = cache.get(code);
-      const resolved: ResolvedCode | null = got instanceof Promise ? await got : got;
+      resolved: ResolvedCode | null,
+    ): undefined | Promise<void> {
       const now = s.clock();
       if (!resolved) {
-        buffer.countMiss(now, code, 'unknown');
-        if (!cfg.unknownCodeUrl) return reply.code(404).type('text/plain').send('Unknown link');
-        return reply.redirect(cfg.unknownCodeUrl, 302);
+        buffer.countMiss(now, req.params.code, 'unknown');
+        if (!cfg.unknownCodeUrl) reply.code(404).type('text/plain').send('Unknown link');
+        else reply.redirect(cfg.unknownCodeUrl, 302);
+        return undefined;
       }
       if (resolved.status !== 'active' || resolved.partnerStatus !== 'active') {
         buffer.countMiss(now, resolved.code, resolved.status !== 'active' ? 'paused' : 'partner_inactive');
-        return reply.redirect(resolved.fallbackUrl, 302);
+        reply.redirect(resolved.fallbackUrl, 302);
+        return undefined;
       }
       const q = req.query;
-      const subs = SUB_KEYS.map((k) => short(q[k], 200) ?? resolved.subDefaults[k] ?? null) as [
-        string | null,
-        string | null,
-        string | null,
-        string | null,
-        string | null,
+      const d = resolved.subDefaults;
+      const subs: Subs = [
+        short(q.sub1, 200) ?? d.sub1 ?? null,
+        short(q.sub2, 200) ?? d.sub2 ?? null,
+        short(q.sub3, 200) ?? d.sub3 ?? null,
+        short(q.sub4, 200) ?? d.sub4 ?? null,
+        short(q.sub5, 200) ?? d.sub5 ?? null,
       ];
-      const ua = short(req.headers['user-agent'], 512);
-      const cookies = req.headers.cookie;
-      let visitor = readCookie(cookies, VISITOR_COOKIE);
+      const headers = req.headers;
+      const ua = short(headers['user-agent'], 512);
+      const ip = req.ip;
+      const ipHash = hash.get(ip);
+      let visitor = readCookie(headers.cookie, VISITOR_COOKIE);
       const newVisitor = !visitor || !VISITOR_RE.test(visitor);
-      if (newVisitor) visitor = hash(`${req.ip}|${ua ?? ''}`);
-      const clickId = uuidv7();
-      const country = short(req.headers[cfg.countryHeader], 2)?.toUpperCase() ?? null;
+      if (newVisitor) visitor = hash.get(`${ip}|${ua ?? ''}`);
+      const clickId = newClickId();
+      const country = short(headers[countryHeader], 2)?.toUpperCase() ?? null;
       const pending = buffer.push({
         id: clickId,
         clickedAt: now,
@@ -111,23 +119,22 @@ export const redirectRoutes = fp(
         partnerId: resolved.partnerId,
         segment: resolved.segment,
         brandId: resolved.brandId,
-        ipHash: hash(req.ip),
+        ipHash,
         visitorId: visitor!,
         userAgent: ua,
-        referer: short(req.headers.referer, 1000),
+        referer: short(headers.referer, 1000),
         country,
         subs,
-        isBot: ua ? botCheck(ua) : false,
+        isBot: ua ? botCheck.get(ua) : false,
       });
-      if (pending) await pending;
-      const cookieOut = [
-        `${CLICK_COOKIE}=${clickId}; Max-Age=${CLICK_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax`,
-      ];
-      if (newVisitor)
-        cookieOut.push(
-          `${VISITOR_COOKIE}=${visitor}; Max-Age=${VISITOR_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax`,
-        );
-      const location = calculateMacroUrl(resolved.landingTemplate, {
+      const clickCookie = CLICK_COOKIE_PREFIX + clickId + CLICK_COOKIE_SUFFIX;
+      reply
+        .header(
+          'set-cookie',
+          newVisitor ? [clickCookie, VISITOR_COOKIE_PREFIX + visitor + VISITOR_COOKIE_SUFFIX] : clickCookie,
+        )
+        .header('cache-control', 'no-store');
+      const location = resolved.landing({
         click_id: clickId,
         sub1: subs[0],
         sub2: subs[1],
@@ -136,16 +143,15 @@ export const redirectRoutes = fp(
         sub5: subs[4],
         code: resolved.kind === 'code' ? resolved.code : null,
       });
-      return reply
-        .header('set-cookie', cookieOut)
-        .header('cache-control', 'no-store')
-        .redirect(location, 302);
+      // back-pressure: the answer waits until the writer has made room for this click
+      if (pending) return pending.then(() => void reply.redirect(location, 302));
+      reply.redirect(location, 302);
+      return undefined;
     }
 
     app.get(
       '/r/:code',
       {
-        helmet: false,
         schema: {
           tags: ['tracking'],
           summary: 'Click redirect: records the click and answers 302 to the landing page',

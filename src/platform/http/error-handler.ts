@@ -93,7 +93,13 @@ export function installErrorHandler(app: FastifyInstance): void {
         .send(body('INTERNAL', ERROR_CATALOGUE.INTERNAL.message, { requestId: req.id }));
     },
   );
+}
 
+/**
+ * The JSON 404 for paths no route answers. Installed in the app's main context (not the root), so unknown
+ * paths get that context's hooks (request id, security headers) like any other route of it.
+ */
+export function installNotFoundHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(body('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`));
   });

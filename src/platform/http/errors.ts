@@ -19,6 +19,14 @@ export const ERROR_CATALOGUE = {
     status: 403,
     message: 'Your role requires two-factor authentication: enrol at /api/v1/auth/totp first.',
   },
+  VIEW_AS_READ_ONLY: {
+    status: 403,
+    message: 'Viewing as a partner is read-only: end the view to make changes.',
+  },
+  VIEW_AS_INVALID: {
+    status: 403,
+    message: 'The view-as marker is unknown, expired, ended or belongs to another session.',
+  },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
