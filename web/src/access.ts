@@ -26,6 +26,9 @@ export const ACCESS = {
   payouts: ['admin', 'partner_manager', 'finance', 'compliance'],
   reconciliation: ['admin', 'finance', 'compliance', 'analyst'],
   deals: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  notificationTemplates: ['admin'],
+  messages: ['admin', 'partner_manager'],
+  tracking: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
 } as const satisfies Record<string, readonly LoginRole[]>;
 
 export type Area = keyof typeof ACCESS;

@@ -18,19 +18,27 @@ import { LoginPage, safeNext } from './pages/auth/login-page';
 import { ResetPasswordPage } from './pages/auth/reset-password-page';
 import { ForbiddenPage, NotFoundPage } from './pages/errors';
 import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
+import { PortalCustomersPage } from './pages/portal/portal-customers-page';
+import { PortalPostbacksPage } from './pages/portal/portal-postbacks-page';
+import { PortalReportsPage } from './pages/portal/portal-reports-page';
+import { PortalSubPartnersPage } from './pages/portal/portal-sub-partners-page';
 import { PortalEarningsPage } from './pages/portal/portal-earnings-page';
 import { PortalHomePage } from './pages/portal/portal-home-page';
 import { PortalLinksPage } from './pages/portal/portal-links-page';
 import { PortalOnboardingPage } from './pages/portal/portal-onboarding-page';
+import { PortalMessagesPage } from './pages/portal/portal-messages-page';
 import { PortalProfilePage } from './pages/portal/portal-profile-page';
+import { PortalSettingsPage } from './pages/portal/portal-settings-page';
 import { ApiKeysPage } from './pages/staff/api-keys-page';
 import { AuditPage } from './pages/staff/audit-page';
 import { BrandsPage } from './pages/staff/brands-page';
 import { OnboardingPage } from './pages/staff/onboarding-page';
+import { NotificationTemplatesPage } from './pages/staff/notification-templates-page';
 import { OverviewPage } from './pages/staff/overview-page';
 import { PartnerDetailPage } from './pages/staff/partner-detail-page';
 import { PartnersPage } from './pages/staff/partners-page';
 import { ReportsPage } from './pages/staff/reports-page';
+import { TrackingPage } from './pages/staff/tracking-page';
 import { UsersPage } from './pages/staff/users-page';
 import { SESSION_KEY, SessionProvider, useSession, useSessionQuery } from './session';
 
@@ -273,6 +281,70 @@ export function App() {
             element={
               <Guard area="portal">
                 <PortalEarningsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="tracking"
+            element={
+              <Guard area="tracking">
+                <TrackingPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/reports"
+            element={
+              <Guard area="portal">
+                <PortalReportsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/customers"
+            element={
+              <Guard area="portal">
+                <PortalCustomersPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/sub-partners"
+            element={
+              <Guard area="portal">
+                <PortalSubPartnersPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/postbacks"
+            element={
+              <Guard area="portal">
+                <PortalPostbacksPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="settings/notification-templates"
+            element={
+              <Guard area="notificationTemplates">
+                <NotificationTemplatesPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/messages"
+            element={
+              <Guard area="portal">
+                <PortalMessagesPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/settings"
+            element={
+              <Guard area="portal">
+                <PortalSettingsPage />
               </Guard>
             }
           />

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { ClaimTables } from '../../claims/claim-tables.js';
 import type { LedgerTables } from '../../ledger/ledger-tables.js';
 import type { NotificationTables } from '../../notifications/notification-tables.js';
 
@@ -733,7 +734,7 @@ export interface PostbackDeliveryTable {
   finished_at: Timestamp | null;
 }
 
-export interface Database extends LedgerTables {
+export interface Database extends LedgerTables, ClaimTables {
   fx_rates: FxRateTable;
   brands: BrandTable;
   partners: PartnerTable;

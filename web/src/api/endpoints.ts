@@ -4,6 +4,32 @@
  */
 import { http } from './client';
 import type {
+  AppNotification,
+  Message,
+  MessageThread,
+  NotificationEvent,
+  NotificationPreference,
+  NotificationTemplate,
+} from './types';
+import type {
+  Amount,
+  BalanceSummary,
+  BulkResult,
+  CountryRow,
+  CustomerEvent,
+  CustomerStatus,
+  IbVolumeRow,
+  NpsItem,
+  OverlapRow,
+  PartnerNote,
+  PortalCustomer,
+  Postback,
+  PostbackDelivery,
+  StaffPostback,
+  SubPartnerTotal,
+  TrackingAsset,
+} from './portal-pages-types';
+import type {
   ApiKey,
   AttentionItem,
   AuditRecord,
@@ -315,6 +341,44 @@ export const saveDealTemplate = (body: {
 }) => http.post<DealTemplate>('/deal-templates', body);
 export const simulate = (body: { deal: unknown; activity: string | unknown[] }) =>
   http.post<SimulationResult>('/simulations', body);
+
+// ---- notifications (own), preferences, templates (admin) ----
+export const listNotifications = (q: { unread?: boolean; limit?: number } = {}) =>
+  http.get<{ items: AppNotification[]; unread: number }>('/notifications', q);
+export const getUnreadNotificationCount = () => http.get<{ unread: number }>('/notifications/unread-count');
+export const markNotificationRead = (id: string) =>
+  http.post<AppNotification>(`/notifications/${enc(id)}/read`);
+export const markAllNotificationsRead = () => http.post<{ marked: number }>('/notifications/read-all');
+export const getNotificationPreferences = () =>
+  http.get<{ items: NotificationPreference[] }>('/notification-preferences');
+export const saveNotificationPreferences = (
+  items: Array<{ event: NotificationEvent; inApp: boolean; email: boolean }>,
+) => http.put<{ items: NotificationPreference[] }>('/notification-preferences', { items });
+export const listNotificationTemplates = () =>
+  http.get<{ items: NotificationTemplate[] }>('/notification-templates');
+export const saveNotificationTemplate = (event: NotificationEvent, body: { subject: string; body: string }) =>
+  http.put<NotificationTemplate>(`/notification-templates/${enc(event)}`, body);
+export const resetNotificationTemplate = (event: NotificationEvent) =>
+  http.delete<NotificationTemplate>(`/notification-templates/${enc(event)}`);
+export const previewNotificationTemplate = (
+  event: NotificationEvent,
+  body: { subject: string; body: string },
+) =>
+  http.post<{ subject: string; body: string; sample: Record<string, string> }>(
+    `/notification-templates/${enc(event)}/preview`,
+    body,
+  );
+
+// ---- messages between a partner and its partner manager ----
+export const getPartnerMessages = (partnerId: string) =>
+  http.get<MessageThread>(`/partners/${enc(partnerId)}/messages`);
+export const sendPartnerMessage = (partnerId: string, body: string) =>
+  http.post<Message>(`/partners/${enc(partnerId)}/messages`, { body });
+export const markPartnerMessagesRead = (partnerId: string) =>
+  http.post<{ marked: number }>(`/partners/${enc(partnerId)}/messages/read`);
+export const getPortalMessages = () => http.get<MessageThread>('/portal/messages');
+export const sendPortalMessage = (body: string) => http.post<Message>('/portal/messages', { body });
+export const markPortalMessagesRead = () => http.post<{ marked: number }>('/portal/messages/read');
 /** Partners whose name, e-mail or code matches (the back-test's partner picker). */
 export const findPartners = (q: string) =>
   http.get<Page<Partner> & { total: number }>('/partners', { q, limit: 20 });
@@ -322,3 +386,101 @@ export const backtestPartner = (
   partnerId: string,
   body: { brand: string; from: string; to: string; deal: unknown },
 ) => http.post<BacktestResult>(`/partners/${enc(partnerId)}/backtests`, body);
+
+// ---- portal pages: customers, balance, sub-partners, reports, postbacks, NPS ----
+export const listPortalCustomers = (q: {
+  status?: CustomerStatus | undefined;
+  limit?: number;
+  offset?: number;
+}) => http.get<{ items: PortalCustomer[]; total: number }>('/portal/customers', { ...q });
+export const getPortalCustomerEvents = (publicId: string) =>
+  http.get<{ publicId: string; items: CustomerEvent[] }>(`/portal/customers/${enc(publicId)}/events`);
+export const getPortalBalance = () => http.get<BalanceSummary>('/portal/balance');
+export const getPortalSubPartners = () => http.get<Page<SubPartner>>('/portal/sub-partners');
+export const getPortalSubPartnerTotals = (q: { from: string; to: string }) =>
+  http.get<{ from: string; to: string; items: SubPartnerTotal[] }>('/portal/sub-partners/totals', q);
+export const getPortalOverrideEarnings = (q: { from: string; to: string }) =>
+  http.get<{ items: Array<{ partnerId: string; displayName: string; earnings: Amount[] }> }>(
+    '/portal/sub-partners/earnings',
+    q,
+  );
+export type PortalGroupBy = 'date' | 'week' | 'month' | 'brand' | 'segment' | 'link' | 'sub_id';
+export const getPortalBreakdown = (q: {
+  from: string;
+  to: string;
+  groupBy: PortalGroupBy;
+  columns?: string;
+}) => http.get<Breakdown>('/portal/reports/breakdown', { ...q });
+export const exportPortalBreakdownCsv = (q: {
+  from: string;
+  to: string;
+  groupBy: PortalGroupBy;
+  columns?: string;
+}) => http.getFile('/portal/reports/breakdown', { ...q, format: 'csv' });
+export const getPortalIbVolume = (q: { from: string; to: string; groupBy: 'date' | 'month' | 'sub_ib' }) =>
+  http.get<{ rows: IbVolumeRow[] }>('/portal/reports/ib-volume', q);
+export const exportPortalIbVolumeCsv = (q: {
+  from: string;
+  to: string;
+  groupBy: 'date' | 'month' | 'sub_ib';
+}) => http.getFile('/portal/reports/ib-volume', { ...q, format: 'csv' });
+export const getPortalCountries = (q: { from: string; to: string }) =>
+  http.get<{ rows: CountryRow[] }>('/portal/reports/countries', q);
+export const exportPortalCountriesCsv = (q: { from: string; to: string }) =>
+  http.getFile('/portal/reports/countries', { ...q, format: 'csv' });
+export const listPortalPostbacks = () => http.get<Page<Postback>>('/portal/postbacks');
+export const createPortalPostback = (body: { eventType: string; url: string; brandId?: string }) =>
+  http.post<Postback>('/portal/postbacks', body);
+export const updatePortalPostback = (id: string, body: { enabled?: boolean; url?: string }) =>
+  http.patch<Postback>(`/portal/postbacks/${enc(id)}`, body);
+export const listPortalPostbackDeliveries = () =>
+  http.get<Page<PostbackDelivery>>('/portal/postback-deliveries', { limit: 100 });
+export const listPortalNps = () => http.get<Page<NpsItem>>('/portal/nps');
+export const answerPortalNps = (id: string, score: number, comment?: string) =>
+  http.post<{ surveyId: string; score: number }>(`/portal/nps/${enc(id)}/answer`, {
+    score,
+    ...(comment ? { comment } : {}),
+  });
+
+// ---- staff: Tracking page, partner tabs, bulk actions ----
+export const listTrackingAssets = (q: {
+  kind?: 'link' | 'code' | undefined;
+  partnerId?: string | undefined;
+  brandId?: string | undefined;
+  status?: 'active' | 'paused' | undefined;
+  q?: string | undefined;
+  limit?: number;
+  offset?: number;
+}) => http.get<{ items: TrackingAsset[]; total: number }>('/tracking/assets', { ...q });
+export const listStaffPostbacks = (failing?: boolean) =>
+  http.get<Page<StaffPostback>>('/tracking/postbacks', { failing });
+export const listStaffDeliveries = (status?: string) =>
+  http.get<Page<PostbackDelivery>>('/tracking/postback-deliveries', { status });
+export const listTrackingOverlaps = (q: { from?: string; to?: string; brandId?: string } = {}) =>
+  http.get<{ items: OverlapRow[]; totals: { claims: number; customers: number; wouldHaveCost: Amount[] } }>(
+    '/tracking/overlaps',
+    q,
+  );
+export const listPartnerCustomers = (id: string, q: { status?: CustomerStatus | undefined } = {}) =>
+  http.get<{ items: PortalCustomer[]; total: number }>(`/partners/${enc(id)}/customers`, { ...q });
+export const getPartnerCustomerEvents = (id: string, publicId: string) =>
+  http.get<{ publicId: string; items: CustomerEvent[] }>(
+    `/partners/${enc(id)}/customers/${enc(publicId)}/events`,
+  );
+export const getSubPartnerTotals = (id: string, q: { from: string; to: string }) =>
+  http.get<{ items: SubPartnerTotal[] }>(`/partners/${enc(id)}/sub-partner-totals`, q);
+export const listPartnerNotes = (id: string) => http.get<Page<PartnerNote>>(`/partners/${enc(id)}/notes`);
+export const markReminderDone = (id: string, noteId: string) =>
+  http.post<PartnerNote>(`/partners/${enc(id)}/notes/${enc(noteId)}/done`);
+export const bulkAssignManager = (partnerIds: string[], managerUserId: string | null, reason?: string) =>
+  http.post<BulkResult>('/partners/bulk/manager', {
+    partnerIds,
+    managerUserId,
+    ...(reason ? { reason } : {}),
+  });
+export const bulkTagPartners = (partnerIds: string[], add: string[], remove: string[] = []) =>
+  http.post<BulkResult>('/partners/bulk/tags', {
+    partnerIds,
+    ...(add.length ? { add } : {}),
+    ...(remove.length ? { remove } : {}),
+  });

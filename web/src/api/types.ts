@@ -534,6 +534,58 @@ export const REPORT_COLUMNS = [
   'epc',
 ] as const;
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+// ---- notifications and messages ----
+export type NotificationEvent =
+  | 'application_decision'
+  | 'document_expiring'
+  | 'contract_to_accept'
+  | 'commission_hold'
+  | 'payout_sent'
+  | 'message_received'
+  | 'claim_answered';
+export interface AppNotification {
+  id: string;
+  event: string;
+  title: string;
+  body: string;
+  link: string | null;
+  readAt: string | null;
+  createdAt: string;
+  emailStatus: 'off' | 'pending' | 'sent' | 'failed';
+}
+export interface NotificationPreference {
+  event: NotificationEvent;
+  label: string;
+  inApp: boolean;
+  email: boolean;
+}
+export interface NotificationTemplate {
+  event: NotificationEvent;
+  label: string;
+  description: string;
+  placeholders: string[];
+  subject: string;
+  body: string;
+  overridden: boolean;
+  updatedAt: string | null;
+  defaultSubject: string;
+  defaultBody: string;
+}
+export interface Message {
+  id: string;
+  partnerId: string;
+  side: 'partner' | 'staff';
+  senderName: string;
+  mine: boolean;
+  body: string;
+  readAt: string | null;
+  createdAt: string;
+}
+export interface MessageThread {
+  items: Message[];
+  unread: number;
+}
+
 export interface Breakdown {
   groupBy: GroupBy;
   from: string;

@@ -11,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconBell,
   IconBuildingStore,
   IconChevronDown,
   IconClipboardCheck,
@@ -19,13 +20,19 @@ import {
   IconFileCertificate,
   IconReceipt,
   IconScale,
+  IconSettings,
   IconWallet,
   IconDashboard,
   IconReportAnalytics,
+  IconChartBar,
+  IconHierarchy,
+  IconRoute,
+  IconWebhook,
   IconHome,
   IconKey,
   IconLink,
   IconLogout,
+  IconMessages,
   IconShieldCheck,
   IconUser,
   IconUserCircle,
@@ -38,6 +45,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { type Area, can } from '../access';
 import { logout } from '../api/endpoints';
 import { ROLE_LABELS } from '../format';
+import { NotificationBell } from './notification-bell';
 import { useSession, useSetSession } from '../session';
 
 interface NavItem {
@@ -60,6 +68,7 @@ const STAFF_NAV: NavGroup[] = [
       { to: '/', label: 'Overview', icon: IconDashboard, area: 'overview', exact: true },
       { to: '/reports', label: 'Reports', icon: IconReportAnalytics, area: 'reports' },
       { to: '/partners', label: 'Partners', icon: IconUsersGroup, area: 'partners' },
+      { to: '/tracking', label: 'Tracking', icon: IconRoute, area: 'tracking' },
       { to: '/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'onboarding' },
       { to: '/deals', label: 'Deals', icon: IconFileCertificate, area: 'deals' },
       { to: '/audit', label: 'Audit', icon: IconShieldCheck, area: 'audit' },
@@ -80,6 +89,12 @@ const STAFF_NAV: NavGroup[] = [
       { to: '/settings/brands', label: 'Brands', icon: IconBuildingStore, area: 'brands' },
       { to: '/settings/users', label: 'Users and roles', icon: IconUsers, area: 'users' },
       { to: '/settings/api-keys', label: 'API keys', icon: IconKey, area: 'apiKeys' },
+      {
+        to: '/settings/notification-templates',
+        label: 'Notification templates',
+        icon: IconBell,
+        area: 'notificationTemplates',
+      },
     ],
   },
 ];
@@ -91,9 +106,15 @@ const PARTNER_NAV: NavGroup[] = [
       { to: '/portal', label: 'Home', icon: IconHome, area: 'portal', exact: true },
       { to: '/portal/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'portal' },
       { to: '/portal/links', label: 'Links and codes', icon: IconLink, area: 'portal' },
+      { to: '/portal/reports', label: 'Reports', icon: IconChartBar, area: 'portal' },
+      { to: '/portal/customers', label: 'Customers', icon: IconUsers, area: 'portal' },
+      { to: '/portal/sub-partners', label: 'Sub-partners', icon: IconHierarchy, area: 'portal' },
+      { to: '/portal/postbacks', label: 'Postbacks', icon: IconWebhook, area: 'portal' },
       { to: '/portal/earnings', label: 'Earnings and statements', icon: IconReceipt, area: 'portal' },
       { to: '/portal/profile', label: 'Profile', icon: IconUserCircle, area: 'portal' },
       { to: '/portal/api-keys', label: 'API keys', icon: IconKey, area: 'portal' },
+      { to: '/portal/messages', label: 'Messages', icon: IconMessages, area: 'portal' },
+      { to: '/portal/settings', label: 'Settings', icon: IconSettings, area: 'portal' },
     ],
   },
 ];
@@ -153,6 +174,8 @@ export function Shell() {
               {role === 'partner' ? 'Partner portal' : 'Staff console'}
             </Badge>
           </Group>
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
               <UnstyledButton>
@@ -181,6 +204,7 @@ export function Shell() {
               </Menu.Item>
             </Menu.Dropdown>
           </Menu>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation">

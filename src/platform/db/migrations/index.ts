@@ -10,6 +10,7 @@ import * as m20261125T1810 from './20261125T1810-accruals.js';
 import * as m20261125T1920 from './20261125T1920-reporting-months-saved-reports.js';
 import * as m20261125T1930 from './20261125T1930-notifications.js';
 import * as m20261125T1900 from './20261125T1900-negative-balance.js';
+import * as m20261125T1940 from './20261125T1940-claims.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1920-reporting-months-saved-reports': m20261125T1920,
   '20261125T1930-notifications': m20261125T1930,
   '20261125T1900-negative-balance': m20261125T1900,
+  '20261125T1940-claims': m20261125T1940,
 };

@@ -1,27 +1,13 @@
-import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconChartLine, IconLink, IconWallet } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Card, Group, SimpleGrid, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { getPortalProfile, getPortalTracking, listApiKeys } from '../../api/endpoints';
 import { ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { TrafficChart } from '../../components/traffic-chart';
+import { BalanceCard, NpsCard } from './portal-home-cards';
 import { Copy, linkUrl } from './portal-links-page';
 import { label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
 import { useSession } from '../../session';
-
-function Pending({ icon, title, text }: { icon: React.ReactNode; title: string; text: string }) {
-  return (
-    <Card withBorder radius="md" padding="md">
-      <Group gap="xs" mb={6}>
-        {icon}
-        <Text fw={600}>{title}</Text>
-      </Group>
-      <Text size="sm" c="dimmed">
-        {text}
-      </Text>
-    </Card>
-  );
-}
 
 export function PortalHomePage() {
   const { user } = useSession();
@@ -112,28 +98,10 @@ export function PortalHomePage() {
       <div style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
         <TrafficChart title="Your traffic" />
       </div>
-      <Title order={2} size="h4" mb="sm">
-        Coming to your portal
-      </Title>
-      <Stack gap="md">
-        <SimpleGrid cols={{ base: 1, md: 3 }} spacing="md">
-          <Pending
-            icon={<IconLink size={18} aria-hidden />}
-            title="Stats per link"
-            text="Clicks and conversions per link and sub-id, and exports."
-          />
-          <Pending
-            icon={<IconChartLine size={18} aria-hidden />}
-            title="Commission"
-            text="Earnings with their explanations, and claims for missing commission."
-          />
-          <Pending
-            icon={<IconWallet size={18} aria-hidden />}
-            title="Balance and payouts"
-            text="Pending, approved and payable balance, the next payout date and your statements."
-          />
-        </SimpleGrid>
-      </Stack>
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <BalanceCard />
+        <NpsCard />
+      </SimpleGrid>
     </>
   );
 }

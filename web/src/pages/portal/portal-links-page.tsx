@@ -24,6 +24,7 @@ import { createPortalLink, getPortalProfile, getPortalTracking } from '../../api
 import type { Segment, TrackingLink } from '../../api/types';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { formatDate, label, SEGMENT_LABELS } from '../../format';
+import { LinkStats } from './link-stats';
 
 const SUBS = ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 
@@ -150,6 +151,10 @@ export function PortalLinksPage() {
                     />
                   ))}
                 </SimpleGrid>
+                <Text size="xs" c="dimmed">
+                  Landing page: the brand's landing page (each brand has one landing URL; ask your partner
+                  manager for a deep link).
+                </Text>
                 <FormError error={Object.keys(fields).length ? null : create.error} />
                 <Button
                   type="submit"
@@ -271,6 +276,7 @@ export function PortalLinksPage() {
           </Table.ScrollContainer>
         </Paper>
       )}
+      <LinkStats links={links} />
     </>
   );
 }

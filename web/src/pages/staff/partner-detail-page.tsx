@@ -31,7 +31,6 @@ import {
   getPartnerDocuments,
   getPartnerTimeline,
   getPartnerTracking,
-  getSubPartners,
   issueContract,
   listBrands,
   listUsers,
@@ -41,6 +40,7 @@ import type { Brand, PartnerDetail, PartnerDocument, Segment } from '../../api/t
 import { AuditTable } from '../../components/audit-table';
 import { EmptyState, ErrorState, FormError, LoadingState } from '../../components/states';
 import { StatusActions } from '../../components/status-actions';
+import { CustomersTab, RemindersPanel, SubPartnerTotalsTab } from './partner-extra-tabs';
 import { DOC_TYPE_LABELS, VettingChecklist } from '../../components/vetting-checklist';
 import { formatDate, formatDateTime, label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
 import { useSession } from '../../session';
@@ -492,46 +492,6 @@ function TrackingTab({ partnerId }: { partnerId: string }) {
   );
 }
 
-function SubPartnersTab({ partnerId }: { partnerId: string }) {
-  const brands = useBrands();
-  const subs = useQuery({
-    queryKey: ['partners', 'subs', partnerId],
-    queryFn: () => getSubPartners(partnerId),
-  });
-  if (subs.isPending) return <LoadingState />;
-  if (subs.isError) return <ErrorState error={subs.error} retry={() => subs.refetch()} />;
-  if (subs.data.items.length === 0)
-    return (
-      <EmptyState title="No sub-partners">
-        Partners recruit sub-partners with their recruitment link.
-      </EmptyState>
-    );
-  return (
-    <Paper withBorder p="md" radius="md">
-      <Stack
-        gap={4}
-        component="ul"
-        style={{ listStyle: 'none', margin: 0, padding: 0 }}
-        aria-label="Sub-partner tree"
-      >
-        {subs.data.items.map((s) => (
-          <Group component="li" key={`${s.brandId}-${s.partnerId}`} gap="xs" pl={(s.depth - 1) * 24}>
-            <Anchor component={Link} to={`/partners/${s.partnerId}`} size="sm">
-              {s.displayName}
-            </Anchor>
-            <Badge size="sm" variant="light" color={statusColor(s.status)}>
-              {label(STATUS_LABELS, s.status)}
-            </Badge>
-            <Text size="xs" c="dimmed">
-              {brandName(brands.data?.items, s.brandId)} · level {s.depth}
-            </Text>
-          </Group>
-        ))}
-      </Stack>
-    </Paper>
-  );
-}
-
 function TimelineTab({ partnerId }: { partnerId: string }) {
   const role = useSession().user.role;
   const qc = useQueryClient();
@@ -698,6 +658,7 @@ export function PartnerDetailPage() {
           {can(role, 'readDocuments') && <Tabs.Tab value="documents">Documents</Tabs.Tab>}
           <Tabs.Tab value="contracts">Contracts</Tabs.Tab>
           <Tabs.Tab value="tracking">Links and codes</Tabs.Tab>
+          <Tabs.Tab value="customers">Customers</Tabs.Tab>
           <Tabs.Tab value="subs">Sub-partners</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           {can(role, 'audit') && <Tabs.Tab value="history">Audit history</Tabs.Tab>}
@@ -716,10 +677,14 @@ export function PartnerDetailPage() {
         <Tabs.Panel value="tracking" pt="md">
           <TrackingTab partnerId={p.id} />
         </Tabs.Panel>
+        <Tabs.Panel value="customers" pt="md">
+          <CustomersTab partnerId={p.id} />
+        </Tabs.Panel>
         <Tabs.Panel value="subs" pt="md">
-          <SubPartnersTab partnerId={p.id} />
+          <SubPartnerTotalsTab partnerId={p.id} />
         </Tabs.Panel>
         <Tabs.Panel value="timeline" pt="md">
+          <RemindersPanel partnerId={p.id} />
           <TimelineTab partnerId={p.id} />
         </Tabs.Panel>
         {can(role, 'audit') && (

@@ -24,6 +24,7 @@ import { can } from '../../access';
 import { describeError } from '../../api/client';
 import { listPartners, listUsers } from '../../api/endpoints';
 import { type Partner, SEGMENTS, type Segment } from '../../api/types';
+import { PartnerBulkBar } from '../../components/partner-bulk-bar';
 import { CreatePartnerModal } from '../../components/partner-form';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { downloadText, toCsv } from '../../csv';
@@ -64,6 +65,13 @@ export function PartnersPage() {
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [viewName, setViewName] = useState('');
+  const [selected, setSelected] = useState<Map<string, Partner>>(new Map());
+  const toggle = (p: Partner, on: boolean) => {
+    const next = new Map(selected);
+    if (on) next.set(p.id, p);
+    else next.delete(p.id);
+    setSelected(next);
+  };
   const [columns, setColumns] = useLocalStorage<ColumnKey[]>({
     key: 'consort.partners.columns',
     defaultValue: ['country', 'segments', 'status', 'manager', 'createdAt'],
@@ -257,6 +265,9 @@ export function PartnersPage() {
         </Group>
       </Paper>
 
+      {selected.size > 0 && (
+        <PartnerBulkBar selected={[...selected.values()]} onDone={() => setSelected(new Map())} />
+      )}
       {query.isPending ? (
         <LoadingState label="Loading partners…" />
       ) : query.isError ? (
@@ -275,6 +286,27 @@ export function PartnersPage() {
             <Table striped highlightOnHover verticalSpacing="sm" aria-label="Partners">
               <Table.Thead>
                 <Table.Tr>
+                  <Table.Th w={40}>
+                    <Checkbox
+                      aria-label="Select all partners on this page"
+                      checked={
+                        query.data.items.length > 0 && query.data.items.every((p) => selected.has(p.id))
+                      }
+                      indeterminate={
+                        query.data.items.some((p) => selected.has(p.id)) &&
+                        !query.data.items.every((p) => selected.has(p.id))
+                      }
+                      onChange={(e) => {
+                        const on = e.currentTarget.checked;
+                        const next = new Map(selected);
+                        for (const p of query.data.items) {
+                          if (on) next.set(p.id, p);
+                          else next.delete(p.id);
+                        }
+                        setSelected(next);
+                      }}
+                    />
+                  </Table.Th>
                   <Table.Th>Name</Table.Th>
                   {COLUMNS.filter((c) => show(c.key)).map((c) => (
                     <Table.Th key={c.key}>{c.label}</Table.Th>
@@ -284,6 +316,13 @@ export function PartnersPage() {
               <Table.Tbody>
                 {query.data.items.map((p) => (
                   <Table.Tr key={p.id}>
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`Select ${p.displayName}`}
+                        checked={selected.has(p.id)}
+                        onChange={(e) => toggle(p, e.currentTarget.checked)}
+                      />
+                    </Table.Td>
                     <Table.Td>
                       <Anchor component={Link} to={`/partners/${p.id}`} fw={600}>
                         {p.displayName}
