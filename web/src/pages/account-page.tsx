@@ -16,12 +16,13 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client';
 import { changePassword, totpDisable } from '../api/endpoints';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { NotificationPreferences } from '../components/notification-preferences';
 import { FormError, PageHeader } from '../components/states';
 import { TotpEnrolment } from '../components/totp-enrolment';
 import { formatDateTime, ROLE_LABELS } from '../format';
 import { SESSION_KEY, useSession } from '../session';
 
-function ChangePassword() {
+export function ChangePassword() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const mutation = useMutation({
@@ -170,6 +171,9 @@ export function AccountPage() {
         <ChangePassword />
         <TwoFactor />
       </SimpleGrid>
+      <div style={{ marginTop: 'var(--mantine-spacing-md)' }}>
+        <NotificationPreferences />
+      </div>
       {user.role !== 'partner' && !user.totpEnabled && (
         <Alert color="yellow" mt="md" variant="light">
           Staff accounts reach partner and payment data: turn on two-factor authentication.

@@ -38,6 +38,7 @@ import {
 } from '../../api/endpoints';
 import type { Brand, PartnerDetail, PartnerDocument, Segment } from '../../api/types';
 import { AuditTable } from '../../components/audit-table';
+import { PartnerMessages } from '../../components/partner-messages';
 import { EmptyState, ErrorState, FormError, LoadingState } from '../../components/states';
 import { StatusActions } from '../../components/status-actions';
 import { CustomersTab, RemindersPanel, SubPartnerTotalsTab } from './partner-extra-tabs';
@@ -652,7 +653,11 @@ export function PartnerDetailPage() {
         </div>
         {can(role, 'changeStatus') && <StatusActions partner={p} />}
       </Group>
-      <Tabs defaultValue="overview" keepMounted={false}>
+      <Tabs
+        key={new URLSearchParams(location.search).get('tab') ?? 'overview'}
+        defaultValue={new URLSearchParams(location.search).get('tab') ?? 'overview'}
+        keepMounted={false}
+      >
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           {can(role, 'readDocuments') && <Tabs.Tab value="documents">Documents</Tabs.Tab>}
@@ -661,6 +666,7 @@ export function PartnerDetailPage() {
           <Tabs.Tab value="customers">Customers</Tabs.Tab>
           <Tabs.Tab value="subs">Sub-partners</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
+          {can(role, 'messages') && <Tabs.Tab value="messages">Messages</Tabs.Tab>}
           {can(role, 'audit') && <Tabs.Tab value="history">Audit history</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -687,6 +693,11 @@ export function PartnerDetailPage() {
           <RemindersPanel partnerId={p.id} />
           <TimelineTab partnerId={p.id} />
         </Tabs.Panel>
+        {can(role, 'messages') && (
+          <Tabs.Panel value="messages" pt="md">
+            <PartnerMessages partnerId={p.id} />
+          </Tabs.Panel>
+        )}
         {can(role, 'audit') && (
           <Tabs.Panel value="history" pt="md">
             <AuditTable
