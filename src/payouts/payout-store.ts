@@ -465,11 +465,7 @@ export async function approvePayoutBatch(
     },
     now,
   );
-  return {
-    step: step + 1,
-    of: b.approval_steps.length,
-    status: complete ? ('approved' as const) : ('approving' as const),
-  };
+  return { step: step + 1, of: b.approval_steps.length, status: complete ? 'approved' : 'approving' };
 }
 
 async function batchLinesWithMethods(db: Db, batchId: string) {
@@ -780,7 +776,7 @@ export async function loadBatchView(db: Db, batchId: string) {
       userId: a.user_id,
       at: a.approved_at.toISOString(),
     })),
-    skipped: (typeof b.skipped === 'string' ? JSON.parse(b.skipped) : b.skipped) as BatchOutcome['skipped'],
+    skipped: typeof b.skipped === 'string' ? JSON.parse(b.skipped) : b.skipped,
     lines: lines.map((l) => ({
       id: l.id,
       partnerId: l.partner_id,
@@ -818,7 +814,7 @@ export function restrictBatchView(
   partnerIds: ReadonlySet<string>,
 ) {
   const lines = view.lines.filter((l) => partnerIds.has(l.partnerId));
-  const skipped = (view.skipped ?? []).filter(
+  const skipped = ((view.skipped ?? []) as { partnerId?: string }[]).filter(
     (x) => x.partnerId !== undefined && partnerIds.has(x.partnerId),
   );
   if (lines.length === 0 && skipped.length === 0) throw notFound('Payout batch');

@@ -31,13 +31,9 @@ export interface Server {
 
 /**
  * The real app on a fresh database of the run's engine (PostgreSQL in CI), listening on a free port of
- * 127.0.0.1, with a small data set and one login per role; plus a headless Debian chromium. `options.clock`
- * replaces the server's clock (a test moves business time forward, e.g. past a month end or a hold).
+ * 127.0.0.1, with a small data set and one login per role; plus a headless Debian chromium.
  */
-export async function startServer(
-  overrides: Partial<Config> = {},
-  options: { clock?: () => Date } = {},
-): Promise<Server> {
+export async function startServer(overrides: Partial<Config> = {}): Promise<Server> {
   if (!fs.existsSync(path.resolve('web/dist/index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` (npm run test:browser does).');
   }
@@ -60,12 +56,7 @@ export async function startServer(
     },
     {},
   );
-  const services = await createServices(config, {
-    database,
-    logger: createLogger('silent'),
-    mailer,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  const services = await createServices(config, { database, logger: createLogger('silent'), mailer });
   const app = await buildApp(config, { services });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
