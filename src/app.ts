@@ -20,6 +20,7 @@ import { brandRoutes } from './brands/routes.js';
 import { reportingRoutes } from './reporting/routes.js';
 import { fxRoutes } from './fx/routes.js';
 import { commissionRoutes } from './commissions/routes.js';
+import { deliverableRoutes } from './deliverables/routes.js';
 import { ledgerRoutes } from './ledger/routes.js';
 import { attributionRoutes } from './attribution/routes.js';
 import { intakeRoutes } from './intake/routes.js';
@@ -247,6 +248,7 @@ async function appContext(app: App, { services }: { services: Services }): Promi
       await api.register(reportingRoutes);
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
+      await api.register(deliverableRoutes);
       await api.register(ledgerRoutes);
       await api.register(claimRoutes);
       await api.register(viewAsRoutes);

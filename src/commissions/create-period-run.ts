@@ -1,4 +1,4 @@
-import type { Segment } from '../deals/index.js';
+import type { DeductionKind, Segment } from '../deals/index.js';
 import {
   convertMoney,
   createFxTable,
@@ -14,12 +14,11 @@ import {
   roundScaled,
 } from '../money/index.js';
 import { calculateCarryover } from './calculate-carryover.js';
-import { calculateNgr } from './calculate-ngr.js';
 import { calculateSplit } from './calculate-split.js';
 import { type Band, calculateTieredAmount, findBand } from './calculate-tiered-amount.js';
 import { type CompiledComponent, type CompiledDeal, compileDeal } from './compile-deal.js';
 import { dayNumber, dayOfInstant, dayString, addMonths } from './dates.js';
-import { decideCpa } from './decide-cpa.js';
+import { type CpaRules, decideCpa } from './decide-cpa.js';
 import { FX_MAX_DECIMALS, LOT_SCALE, MONEY_SCALE, NGR_SCALE, TRADE_SCALE } from './scales.js';
 import type {
   ActivityRow,
@@ -194,6 +193,8 @@ interface Owner {
   pRebate: Comp<'forex_rebate'> | undefined;
   pMarkup: Comp<'forex_markup_share'> | undefined;
   pFxCpa: Comp<'forex_cpa'> | undefined;
+  /** Set when the owner has something to compute at finish. */
+  active: boolean;
 }
 
 const ZERO_EXACT: IgExact = {
@@ -222,6 +223,51 @@ const ZERO_STATE: CarriedState = {
 /** An empty carried state, for a program's first period. */
 export function emptyCarriedState(): CarriedState {
   return ZERO_STATE;
+}
+
+/** The 6 spare digits NGR carries over the money scale (calculateNgr's ONE). */
+const NGR_ONE = 1_000_000n;
+
+/** A reported deduction's total for one customer. */
+function reportedOf(e: IgExact, kind: DeductionKind): bigint {
+  switch (kind) {
+    case 'bonuses':
+      return e.bonus;
+    case 'jackpot_contributions':
+      return e.jackpot;
+    case 'gaming_tax':
+      return e.tax;
+    case 'payment_fees':
+      return e.fees;
+    case 'chargebacks':
+      return e.cb;
+    case 'admin_fee':
+      return e.admin;
+  }
+}
+
+const NO_FLAGS: Ownership['flags'] & object = Object.freeze({});
+
+/** The CPA rules of an iGaming CPA component, built once per component. */
+const igCpaRulesCache = new WeakMap<Comp<'igaming_cpa'>, CpaRules>();
+function igCpaRules(cpa: Comp<'igaming_cpa'>): CpaRules {
+  let r = igCpaRulesCache.get(cpa);
+  if (!r) {
+    r = {
+      amounts: cpa.amounts,
+      exclude: cpa.exclude,
+      minFirstDeposit: cpa.minFirstDeposit,
+      depositWithinDays: cpa.depositWithinDays,
+      minWagering: cpa.minWagering,
+      minWageringMultiple: cpa.minWageringMultiple,
+      minBets: cpa.minBets,
+      minLots: null,
+      activityWithinDays: cpa.activityWithinDays,
+      activityFrom: 'registration',
+    };
+    igCpaRulesCache.set(cpa, r);
+  }
+  return r;
 }
 
 /** Pending JS-integer sums are flushed to exact bigints before their magnitude could pass 2^53. */
@@ -365,6 +411,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       pRebate: undefined,
       pMarkup: undefined,
       pFxCpa: undefined,
+      active: false,
     };
     byCustomer.set(o.customerId, owner);
     if (ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) {
@@ -1094,36 +1141,49 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       });
 
     // ---- owners in a deterministic order ----
-    const active: Owner[] = [];
-    const seenOwner = new Set<Owner>();
+    // Sorted by (brand, customer): each brand's owners sorted by customer id, brands in id order. This is
+    // the order of the key `${brandId}\u0000${customerId}` (no brand id holds U+0000), without building it.
+    const activeByBrand = new Map<string, Owner[]>();
+    const activate = (owner: Owner) => {
+      owner.active = true;
+      const list = activeByBrand.get(owner.o.brandId);
+      if (list) list.push(owner);
+      else activeByBrand.set(owner.o.brandId, [owner]);
+    };
     for (const byCustomer of owners.values()) {
       for (const owner of byCustomer.values()) {
-        if (owner.ig || owner.trades || owner.prop || owner.fxCpa) {
-          active.push(owner);
-          seenOwner.add(owner);
-        }
+        if (owner.ig || owner.trades || owner.prop || owner.fxCpa) activate(owner);
       }
     }
     // CPA candidates without activity this period (first deposit now, or progress carried)
     for (const owner of cpaCandidates) {
-      if (seenOwner.has(owner)) continue;
+      if (owner.active) continue;
       const deal = dealFor(owner, Math.min(Math.max(owner.ftdDay ?? lastDay, startDay), lastDay));
       if (!deal) continue;
       const agg = newIgAgg(owner, deal);
       if (agg?.cpa) {
         owner.ig = [agg];
-        active.push(owner);
-        seenOwner.add(owner);
+        activate(owner);
         continue;
       }
       const fxc = deal.pick(owner.o.segment, owner.o.brandId, 'forex_cpa') as Comp<'forex_cpa'> | undefined;
       if (fxc) {
         owner.fxCpa = { deal, comp: fxc, lots: 0 };
-        active.push(owner);
-        seenOwner.add(owner);
+        activate(owner);
       }
     }
-    sortByKey(active, (a) => `${a.o.brandId}\u0000${a.o.customerId}`);
+    const active: Owner[] = [];
+    const activeBrands = [...activeByBrand.keys()].sort();
+    if (activeBrands.some((b) => b.includes('\u0000'))) {
+      for (const b of activeBrands) for (const owner of activeByBrand.get(b)!) active.push(owner);
+      sortByKey(active, (a) => `${a.o.brandId}\u0000${a.o.customerId}`);
+    } else {
+      for (const b of activeBrands) {
+        const list = sortByKey(activeByBrand.get(b)!, (a) => a.o.customerId);
+        for (let i = 0; i < list.length; i++) active.push(list[i]!);
+      }
+    }
+    activeByBrand.clear();
 
     interface RevGroup {
       partnerId: string;
@@ -1134,11 +1194,62 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       ngrByBrand: Map<string, bigint>;
       ggr: bigint;
       deductions: Map<string, { method: string; base?: string; rate?: bigint; amount: bigint }>;
+      /** The `deductions` entry of each of the component's deductions, in the deal's order. */
+      slots: { amount: bigint }[];
       /** Each customer's NGR (brandId set once the group spans brands), formatted only when explained. */
       detail: { customerId: string; brandId: string | null; ngr: bigint }[];
       lateDays: number;
     }
     const revGroups = new Map<string, RevGroup>();
+    /** Groups already found, per partner segment key (an interned string): no key built per customer. */
+    const revByPs = new Map<string, { deal: CompiledDeal; comp: Comp<'igaming_revshare'>; g: RevGroup }[]>();
+    const revGroupOf = (
+      owner: Owner,
+      deal: CompiledDeal,
+      comp: Comp<'igaming_revshare'>,
+      create: boolean,
+    ): RevGroup | undefined => {
+      let found = revByPs.get(owner.psKey);
+      if (found) for (const f of found) if (f.deal === deal && f.comp === comp) return f.g;
+      const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${comp.id}`;
+      let g = revGroups.get(gk);
+      if (!g) {
+        if (!create) return undefined;
+        const deductions: RevGroup['deductions'] = new Map();
+        const slots: RevGroup['slots'] = [];
+        for (const d of comp.deductions) {
+          let slot = deductions.get(d.kind);
+          if (!slot) {
+            slot =
+              d.method === 'percent'
+                ? { method: d.method, base: d.base, rate: d.rate, amount: 0n }
+                : { method: d.method, amount: 0n };
+            deductions.set(d.kind, slot);
+          }
+          slots.push(slot);
+        }
+        g = {
+          partnerId: owner.o.partnerId,
+          segment: owner.o.segment,
+          firstBrand: owner.o.brandId,
+          deal,
+          comp,
+          ngrByBrand: new Map(),
+          ggr: 0n,
+          deductions,
+          slots,
+          detail: [],
+          lateDays: 0,
+        };
+        revGroups.set(gk, g);
+      }
+      if (!found) {
+        found = [];
+        revByPs.set(owner.psKey, found);
+      }
+      found.push({ deal, comp, g });
+      return g;
+    };
     interface PropGroup {
       partnerId: string;
       segment: Segment;
@@ -1160,59 +1271,32 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const ex = agg.e ?? ZERO_EXACT;
         const deal = agg.deal;
         if (agg.rev && agg.days - agg.lateDays > 0) {
-          const res = calculateNgr(
-            {
-              stakes: ex.stakes,
-              wins: ex.wins,
-              reported: {
-                bonuses: ex.bonus,
-                jackpot_contributions: ex.jackpot,
-                gaming_tax: ex.tax,
-                payment_fees: ex.fees,
-                chargebacks: ex.cb,
-                admin_fee: ex.admin,
-              },
-            },
-            agg.rev.deductions,
-          );
-          const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
-          let g = revGroups.get(gk);
-          if (!g) {
-            g = {
-              ...who,
-              firstBrand: o.brandId,
-              deal,
-              comp: agg.rev,
-              ngrByBrand: new Map(),
-              ggr: 0n,
-              deductions: new Map(),
-              detail: [],
-              lateDays: 0,
-            };
-            revGroups.set(gk, g);
+          const g = revGroupOf(owner, deal, agg.rev, true)!;
+          // NGR as calculateNgr computes it (GGR − the deal's deductions in order), added straight into the
+          // group's sums: no per-customer inputs, result or deduction objects
+          const ggr = (ex.stakes - ex.wins) * NGR_ONE;
+          let ngr = ggr;
+          const ds = agg.rev.deductions;
+          const slots = g.slots;
+          for (let i = 0; i < ds.length; i++) {
+            const d = ds[i]!;
+            const amount =
+              d.method === 'reported'
+                ? reportedOf(ex, d.kind) * NGR_ONE
+                : ((d.base === 'ggr' ? ggr : ngr) * d.rate) / NGR_ONE;
+            slots[i]!.amount += amount;
+            ngr -= amount;
           }
-          g.ngrByBrand.set(o.brandId, (g.ngrByBrand.get(o.brandId) ?? 0n) + res.ngr);
-          g.ggr += res.ggr;
-          for (const d of res.deductions) {
-            const prev = g.deductions.get(d.kind);
-            if (prev) prev.amount += d.amount;
-            else
-              g.deductions.set(d.kind, {
-                method: d.method,
-                ...(d.base ? { base: d.base } : {}),
-                ...(d.rate !== undefined ? { rate: d.rate } : {}),
-                amount: d.amount,
-              });
-          }
+          g.ngrByBrand.set(o.brandId, (g.ngrByBrand.get(o.brandId) ?? 0n) + ngr);
+          g.ggr += ggr;
           g.detail.push({
             customerId: o.customerId,
             brandId: g.ngrByBrand.size > 1 || o.brandId !== g.firstBrand ? o.brandId : null,
-            ngr: res.ngr,
+            ngr,
           });
         }
         if (agg.rev && agg.lateDays > 0) {
-          const gk = `${owner.psKey}\u0000${deal.dealId}@${deal.version}\u0000${agg.rev.id}`;
-          const g = revGroups.get(gk);
+          const g = revGroupOf(owner, deal, agg.rev, false);
           if (g) g.lateDays += agg.lateDays;
         }
         if (agg.cpa) {
@@ -1225,32 +1309,18 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           const ftd = ftdIn(owner, deal.currency);
           const wagered = progWager + ex.wager;
           const bets = (prog?.bets ?? 0) + agg.bets;
-          const decision = decideCpa(
-            {
-              amounts: cpa.amounts,
-              exclude: cpa.exclude,
-              minFirstDeposit: cpa.minFirstDeposit,
-              depositWithinDays: cpa.depositWithinDays,
-              minWagering: cpa.minWagering,
-              minWageringMultiple: cpa.minWageringMultiple,
-              minBets: cpa.minBets,
-              minLots: null,
-              activityWithinDays: cpa.activityWithinDays,
-              activityFrom: 'registration',
-            },
-            {
-              alreadyPaid: newCpaPaid.has(ck),
-              flags: o.flags ?? {},
-              country: o.country ?? null,
-              registeredDay: owner.regDay,
-              firstDepositDay: owner.ftdDay,
-              firstDeposit: ftd,
-              wagered,
-              bets,
-              lots: 0n,
-              periodEndDay: endDay,
-            },
-          );
+          const decision = decideCpa(igCpaRules(cpa), {
+            alreadyPaid: newCpaPaid.has(ck),
+            flags: o.flags ?? NO_FLAGS,
+            country: o.country ?? null,
+            registeredDay: owner.regDay,
+            firstDepositDay: owner.ftdDay,
+            firstDeposit: ftd,
+            wagered,
+            bets,
+            lots: 0n,
+            periodEndDay: endDay,
+          });
           if (decision.kind === 'pay') {
             const amount = roundScaled(decision.amount, MONEY_SCALE, deal.digits, deal.rounding);
             own(
@@ -2244,11 +2314,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const propOut = [...newProp.values()].filter((e) => dayNumber(e.reverseUntil) >= endDay);
     sortByKey(propOut, (e) => e.purchaseId);
     for (const [ck, p] of cpaProgress)
-      if (
-        !newProgress.has(ck) &&
-        !newCpaPaid.has(ck) &&
-        !seenOwner.has(owners.get(p.brandId)?.get(p.customerId) as Owner)
-      )
+      if (!newProgress.has(ck) && !newCpaPaid.has(ck) && !owners.get(p.brandId)?.get(p.customerId)?.active)
         newProgress.set(ck, p);
     const state: CarriedState = {
       schemaVersion: 1,
@@ -2508,7 +2574,31 @@ const CAPPED = new Set<LineKind>([
  * objects; a duplicate id (which would be a bug) falls back to the comparator.
  */
 function sortById(recs: { lineId: string }[]): void {
-  sortByKey(recs, (r) => r.lineId);
+  // Bucketed by the id up to its third '|' (period, partner, segment): ids whose prefixes differ compare
+  // as their prefixes do (neither prefix can be a proper prefix of the other, both ending at a third
+  // '|'), so sorting the few thousand prefixes, then each bucket's ids, is the full order.
+  const buckets = new Map<string, { lineId: string }[]>();
+  for (const r of recs) {
+    const id = r.lineId;
+    let cut = id.indexOf('|');
+    if (cut >= 0) cut = id.indexOf('|', cut + 1);
+    if (cut >= 0) cut = id.indexOf('|', cut + 1);
+    const prefix = cut >= 0 ? id.slice(0, cut + 1) : id;
+    const b = buckets.get(prefix);
+    if (b) b.push(r);
+    else buckets.set(prefix, [r]);
+  }
+  const prefixes = [...buckets.keys()].sort();
+  let i = 0;
+  for (const prefix of prefixes) {
+    const b = buckets.get(prefix)!;
+    if (b.length > 1) b.sort(byLineId);
+    for (let j = 0; j < b.length; j++) recs[i++] = b[j]!;
+  }
+}
+
+function byLineId(a: { lineId: string }, b: { lineId: string }): number {
+  return a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0;
 }
 
 /**

@@ -319,9 +319,9 @@ export async function countActivity(db: Db, brand: BrandRow, p: PeriodBounds): P
     + (select count(*) from trades where brand_id = ${brand.id} and ${tradeBounds(p, brand.timezone)})
     + (select count(*) from prop_purchases where brand_id = ${brand.id} and day >= ${p.start} and day < ${p.end})
     + (select count(*) from prop_refunds where brand_id = ${brand.id} and day >= ${p.start} and day < ${p.end})
-    + (select count(*) from funded_payouts where brand_id = ${brand.id} and day >= ${p.start} and day < ${p.end}) as n`.execute(
-    db,
-  );
+    + (select count(*) from funded_payouts where brand_id = ${brand.id} and day >= ${p.start} and day < ${p.end})
+    + (select count(*) from deliverables where brand_id = ${brand.id} and status = 'approved'
+        and delivered_on >= ${p.start} and delivered_on < ${p.end}) as n`.execute(db);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -466,6 +466,28 @@ export async function* streamActivity(
     currency: x.currency!,
     amount: big(x.amount),
   }));
+  // approved deliverables (ambassadors, influencers), by the day they were delivered
+  for await (const rows of pages(
+    (k: string | null) => {
+      const after = k !== null ? sql`and id > ${k}::uuid` : sql``;
+      const mine = opts.ownerPartnerId !== undefined ? sql`and partner_id = ${opts.ownerPartnerId}` : sql``;
+      return sql<Record<string, string>>`select id::text as id, partner_id::text as partner_id, segment,
+        deliverable_type, delivered_on::text as day
+      from deliverables where brand_id = ${b} and status = 'approved'
+        and delivered_on >= ${p.start} and delivered_on < ${p.end} ${mine} ${after}
+      order by id limit ${batchSize}`.execute(db);
+    },
+    (last) => last.id!,
+    batchSize,
+  ))
+    yield rows.map((x) => ({
+      type: 'deliverable' as const,
+      partnerId: x.partner_id!,
+      segment: x.segment as Segment,
+      deliverableId: x.id!,
+      deliverableType: x.deliverable_type!,
+      date: x.day!,
+    }));
 }
 
 async function* keyset(

@@ -10,6 +10,7 @@ import type { LoginRole } from '../platform/config.js';
 import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, IdParams } from '../platform/http/schemas.js';
 import { payoutRoutes } from '../payouts/routes.js';
+import { PartnerBalanceView } from '../payouts/schemas.js';
 import { reconciliationRoutes } from '../reconciliation/routes.js';
 import { statementRoutes } from '../statements/routes.js';
 import { accrualRoutes } from './accrual-routes.js';
@@ -259,9 +260,10 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: { roles: ['finance'] } },
       schema: {
         tags: ['ledger'],
-        summary: 'Manual adjustment with a reason: a new pending line (kind manual_adjustment) for the partner',
+        summary:
+          'Manual adjustment with a reason: a new pending line (kind manual_adjustment) for the partner',
         description:
-          '`amount` is a signed decimal string in `currency` (positive credits the partner, negative debits), at most the currency\'s minor digits. Booked in the brand\'s current month, or the next open period when that is closed. Accepted missing-commission claims use the same path.',
+          "`amount` is a signed decimal string in `currency` (positive credits the partner, negative debits), at most the currency's minor digits. Booked in the brand's current month, or the next open period when that is closed. Accepted missing-commission claims use the same path.",
         params: IdParams,
         body: Type.Object(
           {
@@ -355,7 +357,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['ledger'],
         summary: 'Balances of a partner per account and currency, summed from ledger entries',
         params: IdParams,
-        response: { 200: Type.Any(), ...errors(401, 403, 404) },
+        response: { 200: PartnerBalanceView, ...errors(401, 403, 404) },
       },
     },
     async (req) => {

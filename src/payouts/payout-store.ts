@@ -465,7 +465,11 @@ export async function approvePayoutBatch(
     },
     now,
   );
-  return { step: step + 1, of: b.approval_steps.length, status: complete ? 'approved' : 'approving' };
+  return {
+    step: step + 1,
+    of: b.approval_steps.length,
+    status: complete ? ('approved' as const) : ('approving' as const),
+  };
 }
 
 async function batchLinesWithMethods(db: Db, batchId: string) {
@@ -776,7 +780,7 @@ export async function loadBatchView(db: Db, batchId: string) {
       userId: a.user_id,
       at: a.approved_at.toISOString(),
     })),
-    skipped: typeof b.skipped === 'string' ? JSON.parse(b.skipped) : b.skipped,
+    skipped: (typeof b.skipped === 'string' ? JSON.parse(b.skipped) : b.skipped) as BatchOutcome['skipped'],
     lines: lines.map((l) => ({
       id: l.id,
       partnerId: l.partner_id,
@@ -814,7 +818,7 @@ export function restrictBatchView(
   partnerIds: ReadonlySet<string>,
 ) {
   const lines = view.lines.filter((l) => partnerIds.has(l.partnerId));
-  const skipped = ((view.skipped ?? []) as { partnerId?: string }[]).filter(
+  const skipped = (view.skipped ?? []).filter(
     (x) => x.partnerId !== undefined && partnerIds.has(x.partnerId),
   );
   if (lines.length === 0 && skipped.length === 0) throw notFound('Payout batch');

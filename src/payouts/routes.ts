@@ -18,6 +18,18 @@ import {
   setPaymentMethod,
   settlePayoutLine,
 } from './payout-store.js';
+import { listPartnerPayouts, listPayoutBatches } from './payout-list-store.js';
+import {
+  ApprovalStepResult,
+  PayoutBatchCreated,
+  PayoutBatchList,
+  PayoutBatchStatus,
+  PayoutBatchView,
+  PortalPayoutList,
+  SettleResult,
+} from './schemas.js';
+
+const IsoDate = Type.String({ format: 'date' });
 
 /** Payment methods, payout batches with approval steps, export (CSV, SEPA pain.001) and settlement. */
 export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -97,7 +109,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { brandId: Type.String({ format: 'uuid' }), payDate: Type.String({ format: 'date' }) },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), ...errors(400, 401, 403) },
+        response: { 201: PayoutBatchCreated, ...errors(400, 401, 403) },
       },
     },
     async (req, reply) => {
@@ -109,6 +121,59 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/payout-batches',
+    {
+      config: { auth: { roles: ['admin', 'finance', 'compliance', 'partner_manager'] } },
+      schema: {
+        tags: ['ledger'],
+        summary:
+          'Payout batches, newest pay date first, with line counts and totals per currency; a partner manager sees only batches paying the portfolio (counted over its lines)',
+        querystring: Type.Object(
+          {
+            brandId: Type.Optional(Type.String({ format: 'uuid' })),
+            status: Type.Optional(PayoutBatchStatus),
+            from: Type.Optional(IsoDate),
+            to: Type.Optional(IsoDate),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PayoutBatchList, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const u = userOf(req);
+      return listPayoutBatches(s.db, {
+        ...req.query,
+        ...(u.role === 'partner_manager' ? { managerUserId: u.userId } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/portal/payouts',
+    {
+      config: { auth: { roles: ['partner'] } },
+      schema: {
+        tags: ['portal'],
+        summary:
+          "The signed-in partner's own payouts, newest first: amount, currency, status, paid date, reference and the statements they pay",
+        querystring: Type.Object(
+          {
+            brandId: Type.Optional(Type.String({ format: 'uuid' })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PortalPayoutList, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => listPartnerPayouts(s.db, userOf(req).partnerId!, req.query),
+  );
+
+  app.get(
     '/payout-batches/:id',
     {
       config: { auth: { roles: ['admin', 'finance', 'compliance', 'partner_manager'] } },
@@ -117,7 +182,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'A payout batch with its lines, approvals and the partners left out (and why); a partner manager sees only the portfolio (404 when none of it is in the batch)',
         params: IdParams,
-        response: { 200: Type.Any(), ...errors(401, 403, 404) },
+        response: { 200: PayoutBatchView, ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -137,7 +202,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['ledger'],
         summary: "Take the batch's next approval step (the step names the role; each step a different user)",
         params: IdParams,
-        response: { 200: Type.Any(), ...errors(401, 403, 404, 409) },
+        response: { 200: ApprovalStepResult, ...errors(401, 403, 404, 409) },
       },
     },
     async (req) => {
@@ -197,7 +262,7 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: SettleResult, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req) =>

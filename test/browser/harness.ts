@@ -31,9 +31,13 @@ export interface Server {
 
 /**
  * The real app on a fresh database of the run's engine (PostgreSQL in CI), listening on a free port of
- * 127.0.0.1, with a small data set and one login per role; plus a headless Debian chromium.
+ * 127.0.0.1, with a small data set and one login per role; plus a headless Debian chromium. `options.clock`
+ * replaces the server's clock (a test moves business time forward, e.g. past a month end or a hold).
  */
-export async function startServer(overrides: Partial<Config> = {}): Promise<Server> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  options: { clock?: () => Date } = {},
+): Promise<Server> {
   if (!fs.existsSync(path.resolve('web/dist/index.html'))) {
     throw new Error('web/dist is missing: run `npm run build:web` (npm run test:browser does).');
   }
@@ -56,7 +60,12 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Serv
     },
     {},
   );
-  const services = await createServices(config, { database, logger: createLogger('silent'), mailer });
+  const services = await createServices(config, {
+    database,
+    logger: createLogger('silent'),
+    mailer,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const app = await buildApp(config, { services });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

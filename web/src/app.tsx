@@ -17,6 +17,7 @@ import { ForgotPasswordPage } from './pages/auth/forgot-password-page';
 import { LoginPage, safeNext } from './pages/auth/login-page';
 import { ResetPasswordPage } from './pages/auth/reset-password-page';
 import { ForbiddenPage, NotFoundPage } from './pages/errors';
+import { ApplyPage } from './pages/public/apply-page';
 import { PortalApiKeysPage } from './pages/portal/portal-api-keys-page';
 import { PortalCustomersPage } from './pages/portal/portal-customers-page';
 import { PortalPostbacksPage } from './pages/portal/portal-postbacks-page';
@@ -89,6 +90,7 @@ export function App() {
     <>
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/apply/:brandCode" element={<ApplyPage />} />
     </>
   );
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeliverableTables } from '../../deliverables/deliverable-tables.js';
 import type { ClaimTables } from '../../claims/claim-tables.js';
 import type { LedgerTables } from '../../ledger/ledger-tables.js';
 import type { NotificationTables } from '../../notifications/notification-tables.js';
@@ -788,6 +789,9 @@ export interface Database extends LedgerTables, ClaimTables {
 
 /** The notification and message tables (src/notifications/notification-tables.ts), merged into Database. */
 export interface Database extends NotificationTables {}
+
+/** Deliverables paid by deal fees (src/deliverables/deliverable-tables.ts), merged into Database. */
+export interface Database extends DeliverableTables {}
 
 export type Brand = Selectable<BrandTable>;
 export type User = Selectable<UserTable>;

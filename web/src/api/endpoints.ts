@@ -155,6 +155,42 @@ export const getSubPartners = (id: string) => http.get<Page<SubPartner>>(`/partn
 export const getPartnerTracking = (id: string) =>
   http.get<{ links: TrackingLink[]; promoCodes: PromoCode[] }>(`/partners/${enc(id)}/tracking`);
 
+// ---- public application form (no login) ----
+export interface ApplicationFormField {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'url' | 'email' | 'select' | 'boolean';
+  required: boolean;
+  options?: string[];
+  maxLength?: number;
+}
+export interface ApplicationForm {
+  brand: { code: string; name: string; vertical: string };
+  segments: Record<string, ApplicationFormField[]>;
+  formToken: string;
+  minFillSeconds: number;
+}
+export const getApplicationForm = (brandCode: string) =>
+  http.get<ApplicationForm>(`/public/brands/${enc(brandCode)}/application-form`);
+export const submitApplication = (
+  brandCode: string,
+  body: {
+    displayName: string;
+    email: string;
+    password: string;
+    segments: Segment[];
+    formToken: string;
+    country?: string;
+    website?: string;
+    customFields?: Record<string, Record<string, string | number | boolean>>;
+    homepage?: string;
+  },
+) =>
+  http.post<{ applicationReceived: boolean; partnerId: string }>(
+    `/public/brands/${enc(brandCode)}/applications`,
+    body,
+  );
+
 // ---- onboarding: documents and contracts ----
 export const getPartnerDocuments = (id: string) =>
   http.get<{ items: PartnerDocument[]; checklist: VettingItem[] }>(`/partners/${enc(id)}/documents`);
@@ -273,6 +309,19 @@ export const getPartnerBalance = (id: string) =>
   http.get<{ partnerId: string; balances: Balance[] }>(`/partners/${enc(id)}/balance`);
 export const listPeriods = (brandId: string) =>
   http.get<{ items: LedgerPeriod[] }>('/ledger/periods', { brandId });
+/** What a close did: `closed` (lines booked), `adjusted` (late data booked in the next open period) or `unchanged`. */
+export interface CloseOutcome {
+  kind: 'closed' | 'adjusted' | 'unchanged';
+  brand: string;
+  period: string;
+  bookedPeriod: string | null;
+  rows: number;
+  lines: number;
+  /** Per currency, in minor units. */
+  totals: { currency: string; amount: string }[];
+}
+export const closePeriod = (body: { brand: string; period: string }) =>
+  http.post<CloseOutcome>('/ledger/close', body);
 
 // ---- payouts ----
 export const createPayoutBatch = (body: { brandId: string; payDate: string }) =>
@@ -286,6 +335,20 @@ export const settlePayoutLine = (
   id: string,
   body: { outcome: 'paid'; reference: string } | { outcome: 'failed'; reason: string },
 ) => http.post<unknown>(`/payout-lines/${enc(id)}/settle`, body);
+
+export interface PaymentMethodView {
+  kind: string;
+  currency: string;
+  details: Record<string, string>;
+  usableFrom: string;
+  [k: string]: unknown;
+}
+export const getPaymentMethod = (partnerId: string) =>
+  http.get<{ method: PaymentMethodView | null }>(`/partners/${enc(partnerId)}/payment-method`);
+export const setPaymentMethod = (
+  partnerId: string,
+  body: { kind: 'bank' | 'crypto' | 'ewallet'; currency: string; details: Record<string, string> },
+) => http.put<PaymentMethodView>(`/partners/${enc(partnerId)}/payment-method`, body);
 
 // ---- statements ----
 export const listStatements = (partnerId?: string) =>

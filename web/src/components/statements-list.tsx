@@ -15,7 +15,7 @@ function VerifyButton({ s }: { s: StatementSummary }) {
       </Button>
       {v.data && (
         <Alert mt={4} p="xs" color={v.data.ok ? 'green' : 'red'} role="status">
-          {v.data.ok ? 'Intact: ' : 'Broken: '}
+          {v.data.ok ? 'Seal verified: ' : 'Seal broken: '}
           {v.data.message}
         </Alert>
       )}

@@ -11,6 +11,7 @@ import * as m20261125T1920 from './20261125T1920-reporting-months-saved-reports.
 import * as m20261125T1930 from './20261125T1930-notifications.js';
 import * as m20261125T1900 from './20261125T1900-negative-balance.js';
 import * as m20261125T1940 from './20261125T1940-claims.js';
+import * as m20261125T1960 from './20261125T1960-deliverables.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1930-notifications': m20261125T1930,
   '20261125T1900-negative-balance': m20261125T1900,
   '20261125T1940-claims': m20261125T1940,
+  '20261125T1960-deliverables': m20261125T1960,
 };

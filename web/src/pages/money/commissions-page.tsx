@@ -35,6 +35,7 @@ import {
   useBrands,
 } from '../../components/money';
 import { useSession } from '../../session';
+import { ClosePeriodAction } from './close-period';
 
 type Bulk = 'approve' | 'reject' | 'reverse';
 const BULK_LABEL: Record<Bulk, string> = { approve: 'Approve', reject: 'Reject', reverse: 'Reverse' };
@@ -217,13 +218,22 @@ export function CommissionsPage() {
         description="Every line the period close booked, with how it was calculated. Finance approves, rejects, reverses and claws back."
         actions={
           isFinance || role === 'admin' ? (
-            <Button variant="default" onClick={() => release.mutate()} loading={release.isPending}>
-              Release ended holds
-            </Button>
+            <Group gap="xs" align="flex-start">
+              <Button variant="default" onClick={() => release.mutate()} loading={release.isPending}>
+                Release ended holds
+              </Button>
+              <ClosePeriodAction />
+            </Group>
           ) : undefined
         }
       />
       <FormError error={release.error} />
+      {release.isSuccess && (
+        <Text size="sm" role="status" mb="xs">
+          {(release.data as { changed?: unknown[] }).changed?.length ?? 0} line(s) whose hold ended are now
+          payable.
+        </Text>
+      )}
       <Paper withBorder p="sm" radius="md" mb="md">
         <Group align="flex-end" wrap="wrap">
           <Select

@@ -26,11 +26,13 @@ import {
   acceptPortalContract,
   getPortalContracts,
   getPortalDocuments,
+  getPaymentMethod,
   getPortalProfile,
   portalDocumentContentUrl,
   uploadPortalDocument,
 } from '../../api/endpoints';
 import type { Contract } from '../../api/types';
+import { PayoutMethod } from '../../components/payout-method';
 import { ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { DOC_TYPE_LABELS, DOCUMENT_TYPES, VettingChecklist } from '../../components/vetting-checklist';
 import { formatDate, formatDateTime, label, SEGMENT_LABELS } from '../../format';
@@ -138,7 +140,11 @@ function AcceptContractModal({ contract, onClose }: { contract: Contract; onClos
   return (
     <Modal opened onClose={onClose} title={`Contract version ${contract.version}`} size="xl" centered>
       <Stack>
-        <ScrollArea.Autosize mah={420} type="auto">
+        <ScrollArea.Autosize
+          mah={420}
+          type="auto"
+          viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Contract text' }}
+        >
           <Paper withBorder p="md" bg="gray.0">
             <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="contract-text">
               {contract.renderedText}
@@ -173,6 +179,12 @@ export function PortalOnboardingPage() {
   const docs = useQuery({ queryKey: ['portal', 'documents'], queryFn: getPortalDocuments });
   const contracts = useQuery({ queryKey: ['portal', 'contracts'], queryFn: getPortalContracts });
   const [reading, setReading] = useState<Contract | null>(null);
+  const partnerId = profile.data?.id;
+  const method = useQuery({
+    queryKey: ['portal', 'payment-method', partnerId],
+    queryFn: () => getPaymentMethod(partnerId!),
+    enabled: Boolean(partnerId),
+  });
 
   if (profile.isPending || docs.isPending || contracts.isPending) return <LoadingState />;
   const failed = profile.error ?? docs.error ?? contracts.error;
@@ -185,6 +197,7 @@ export function PortalOnboardingPage() {
   const steps = [
     { label: 'Profile', done: Boolean(p.email && (p.legalName || p.companyName || p.displayName)) },
     { label: 'Documents approved', done: docsDone },
+    { label: 'Payout method', done: Boolean(method.data?.method) },
     { label: 'Tax form', done: p.taxFormStatus !== 'missing' },
     { label: 'Contract accepted', done: contracts.data.items.some((c) => c.acceptedAt) },
   ];
@@ -296,6 +309,12 @@ export function PortalOnboardingPage() {
                 </Table.Tbody>
               </Table>
             )}
+          </Paper>
+          <Paper withBorder p="md" radius="md">
+            <Title order={2} size="h4" mb="sm">
+              Payout method
+            </Title>
+            <PayoutMethod partnerId={p.id} />
           </Paper>
           <Paper withBorder p="md" radius="md">
             <Title order={2} size="h4" mb="sm">
