@@ -27,6 +27,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Brands', '/settings/brands'],
     ['Users and roles', '/settings/users'],
     ['API keys', '/settings/api-keys'],
+    ['Notification templates', '/settings/notification-templates'],
   ],
   partner_manager: [
     ['Overview', '/'],
@@ -80,6 +81,8 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Earnings and statements', '/portal/earnings'],
     ['Profile', '/portal/profile'],
     ['API keys', '/portal/api-keys'],
+    ['Messages', '/portal/messages'],
+    ['Settings', '/portal/settings'],
   ],
 };
 
@@ -89,6 +92,11 @@ const DENIED: Record<LoginRole, Array<{ page: string; api: string; status: numbe
   partner_manager: [
     { page: '/audit', api: '/api/v1/audit', status: 403 },
     { page: '/settings/users', api: '/api/v1/users', status: 403 },
+    {
+      page: '/settings/notification-templates',
+      api: '/api/v1/notification-templates',
+      status: 403,
+    },
   ],
   finance: [
     { page: '/audit', api: '/api/v1/audit', status: 403 },
