@@ -148,7 +148,7 @@ describe('overview KPIs', () => {
 });
 
 describe('reports page', () => {
-  it('groups by partner, exports the CSV with the same columns and saves the report in the browser', async () => {
+  it('groups by partner, exports the CSV with the same columns and saves, opens and deletes the report in the account', async () => {
     const { page } = await as(server.emails.analyst);
     await page
       .getByRole('navigation', { name: 'Main navigation' })
@@ -198,15 +198,84 @@ describe('reports page', () => {
     expect(await axeCheck(page)).toEqual([]);
     await screenshot(page, 'reports-by-partner');
 
-    // Saved in this browser (no server API): it survives a reload.
+    // Saved to the account (POST /saved-reports): it survives a reload and is the analyst's own.
     await page.getByLabel('Save as', { exact: true }).fill('Partners, clicks and revenue');
     await page.getByRole('button', { name: 'Save report' }).click();
+    await page.getByText('Saved "Partners, clicks and revenue".').waitFor();
+    const stored = await sql<{
+      email: string;
+      definition: { groupBy: string; columns: string[]; compare: boolean };
+    }>`
+      select u.email, s.definition from saved_reports s join users u on u.id = s.user_id`.execute(
+      server.services.db,
+    );
+    expect(stored.rows).toEqual([
+      {
+        email: server.emails.analyst,
+        definition: expect.objectContaining({
+          groupBy: 'partner',
+          columns: ['clicks', 'revenue'],
+          compare: true,
+        }),
+      },
+    ]);
     await page.reload();
     await page.getByRole('button', { name: 'Saved reports (1)' }).click();
-    await page.getByRole('menuitem', { name: 'Partners, clicks and revenue' }).click();
+    await page.getByRole('menuitem', { name: 'Partners, clicks and revenue', exact: true }).click();
     await table.getByRole('rowheader', { name: 'Orion Affiliates' }).waitFor();
     await expect
       .poll(() => table.locator('thead th').allInnerTexts())
       .toEqual(['Partner', 'Clicks', 'Clicks (B)', 'Δ Clicks', 'Revenue', 'Revenue (B)', 'Δ Revenue']);
+
+    // Deleting asks first; then it is gone from the account.
+    await page.getByRole('button', { name: 'Saved reports (1)' }).click();
+    await page.getByRole('menuitem', { name: 'Delete saved report Partners, clicks and revenue' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete saved report' });
+    await dialog.waitFor();
+    expect(await axeCheck(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Saved reports (0)' }).waitFor();
+    expect((await sql`select 1 from saved_reports`.execute(server.services.db)).rows).toEqual([]);
+
+    // Reports saved in the browser before: moved to the account on request.
+    // (the callbacks run in the page, which has localStorage; the test's Node types do not)
+    await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          localStorage: { setItem(k: string, v: string): void; getItem(k: string): string | null };
+        }
+      ).localStorage.setItem(
+        'consort.savedReports.v1',
+        JSON.stringify([
+          {
+            name: 'Old browser report',
+            groupBy: 'segment',
+            columns: ['clicks'],
+            compare: false,
+            filters: {
+              preset: '30',
+              from: '2026-01-01',
+              to: '2026-01-31',
+              brandId: null,
+              segment: null,
+              managerId: null,
+              currency: 'EUR',
+            },
+          },
+        ]),
+      ),
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Move to my account' }).click();
+    await page.getByRole('button', { name: 'Saved reports (1)' }).waitFor();
+    expect(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            localStorage: { setItem(k: string, v: string): void; getItem(k: string): string | null };
+          }
+        ).localStorage.getItem('consort.savedReports.v1'),
+      ),
+    ).toBeNull();
   });
 });

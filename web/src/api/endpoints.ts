@@ -3,6 +3,7 @@
  * that each method and path exists in the server's OpenAPI document, so the UI adds no private back doors.
  */
 import { http } from './client';
+import type { ReportDefinition, SavedReport } from './types';
 import type {
   AppNotification,
   Message,
@@ -243,6 +244,11 @@ export const getBreakdown = (q: BreakdownQuery) => http.get<Breakdown>('/reports
 /** The same report as CSV (the server's file, with the same filters and columns). */
 export const exportBreakdownCsv = (q: BreakdownQuery) =>
   http.getFile('/reports/breakdown', { ...q, format: 'csv' });
+/** The signed-in user's saved reports; saving under an existing name replaces that report. */
+export const listSavedReports = () => http.get<{ items: SavedReport[] }>('/saved-reports');
+export const saveReport = (body: { name: string; definition: ReportDefinition }) =>
+  http.post<SavedReport>('/saved-reports', body);
+export const deleteSavedReport = (id: string) => http.delete<void>(`/saved-reports/${enc(id)}`);
 export const listNpsSurveys = () => http.get<Page<NpsSurvey>>('/nps-surveys');
 
 // ---- partner portal ----

@@ -595,3 +595,29 @@ export interface Breakdown {
   rows: Array<{ key: string; label: string; values: Record<string, number | string | null> }>;
   missingRates: string[];
 }
+
+/** What the Reports page saves (GET/POST /saved-reports): group-by, columns, filters, comparison period. */
+export interface ReportDefinition {
+  groupBy: GroupBy;
+  columns: ReportColumn[];
+  filters: {
+    /** A named period is recomputed from today when opened; 'custom' keeps from/to. */
+    preset: '7' | '30' | '90' | 'month' | 'quarter' | 'year' | 'custom';
+    from: string;
+    to: string;
+    brandId: string | null;
+    segment: Segment | null;
+    managerId: string | null;
+    currency: string;
+  };
+  compare: boolean;
+  /** Start of period B; null: the period just before. */
+  compareFrom: string | null;
+}
+export interface SavedReport {
+  id: string;
+  name: string;
+  definition: ReportDefinition;
+  createdAt: string;
+  updatedAt: string;
+}

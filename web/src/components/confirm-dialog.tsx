@@ -35,7 +35,7 @@ export function ConfirmDialog({
           <Button variant="default" onClick={onClose} disabled={loading}>
             Cancel
           </Button>
-          <Button color={danger ? 'red' : undefined} onClick={onConfirm} loading={loading}>
+          <Button color={danger ? 'red.9' : undefined} onClick={onConfirm} loading={loading}>
             {confirmLabel}
           </Button>
         </Group>

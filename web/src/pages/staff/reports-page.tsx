@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Alert,
   Button,
   Checkbox,
@@ -19,11 +18,27 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconColumns, IconDeviceFloppy, IconDownload, IconTrash } from '@tabler/icons-react';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { describeError, saveFile } from '../../api/client';
-import { type BreakdownQuery, exportBreakdownCsv, getBreakdown } from '../../api/endpoints';
-import { type Breakdown, GROUP_BYS, type GroupBy, REPORT_COLUMNS, type ReportColumn } from '../../api/types';
+import { ApiError, describeError, saveFile } from '../../api/client';
+import {
+  type BreakdownQuery,
+  deleteSavedReport,
+  exportBreakdownCsv,
+  getBreakdown,
+  listSavedReports,
+  saveReport,
+} from '../../api/endpoints';
+import {
+  type Breakdown,
+  GROUP_BYS,
+  type GroupBy,
+  REPORT_COLUMNS,
+  type ReportColumn,
+  type ReportDefinition,
+  type SavedReport,
+} from '../../api/types';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import {
   defaultFilters,
   filterQuery,
@@ -40,33 +55,24 @@ import {
   formatChange,
   formatValue,
   GROUP_BY_LABELS,
+  presetPeriod,
 } from '../../reporting';
 
-/** A saved report: kept in this browser's localStorage (the server has no API for saved reports). */
-interface SavedReport {
-  name: string;
-  groupBy: GroupBy;
-  columns: ReportColumn[];
-  filters: ReportFilterState;
-  compare: boolean;
-}
+/** Reports saved in this browser before the server kept them (moved to the account on request). */
+const LEGACY_KEY = 'consort.savedReports.v1';
+type LegacySaved = Omit<ReportDefinition, 'compareFrom'> & { name: string };
 
-const STORAGE_KEY = 'consort.savedReports.v1';
-const SAVED_TOOLTIP =
-  'Saved in this browser only (localStorage): the server has no API for saved reports yet, so they are not shared with colleagues or other devices.';
-
-function loadSaved(): SavedReport[] {
+function loadLegacy(): LegacySaved[] {
   try {
-    const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
-    return Array.isArray(raw) ? (raw as SavedReport[]) : [];
+    const raw = JSON.parse(localStorage.getItem(LEGACY_KEY) ?? '[]');
+    return Array.isArray(raw) ? (raw as LegacySaved[]).filter((x) => typeof x?.name === 'string') : [];
   } catch {
     return [];
   }
 }
 
-function storeSaved(list: SavedReport[]): void {
-  localStorage.setItem(STORAGE_KEY, JSON.stringify(list));
-}
+const SAVED_TOOLTIP =
+  'Saved to your account: group-by, columns, filters and the comparison. A named period (e.g. last 30 days) is recomputed when you open the report. Saving under an existing name replaces that report.';
 
 const DEFAULT_COLUMNS: ReportColumn[] = [
   'clicks',
@@ -214,8 +220,11 @@ export function ReportsPage() {
   const [compareFrom, setCompareFrom] = useState<string | null>(null);
   const bFrom = compareFrom ?? addDays(filters.from, -len);
   const bTo = addDays(bFrom, len);
-  const [saved, setSaved] = useState<SavedReport[]>(loadSaved);
   const [name, setName] = useState('');
+  const [toDelete, setToDelete] = useState<SavedReport | null>(null);
+  const [legacy, setLegacy] = useState<LegacySaved[]>(loadLegacy);
+  const qc = useQueryClient();
+  const saved = useQuery({ queryKey: ['saved-reports'], queryFn: listSavedReports, select: (r) => r.items });
 
   const query: BreakdownQuery = { ...filterQuery(filters), groupBy, columns: columns.join(',') };
   const queryB: BreakdownQuery = { ...query, from: bFrom, to: bTo };
@@ -235,26 +244,64 @@ export function ReportsPage() {
     onError: (e) => notifications.show({ color: 'red', title: 'Export failed', message: describeError(e) }),
   });
 
-  const save = () => {
-    const n = name.trim();
-    if (!n) return;
-    const next = [...saved.filter((s) => s.name !== n), { name: n, groupBy, columns, filters, compare }];
-    storeSaved(next);
-    setSaved(next);
-    setName('');
-    notifications.show({ color: 'green', message: `Saved "${n}" in this browser.` });
-  };
+  const save = useMutation({
+    mutationFn: (n: string) =>
+      saveReport({ name: n, definition: { groupBy, columns, filters, compare, compareFrom } }),
+    onSuccess: (r) => {
+      qc.invalidateQueries({ queryKey: ['saved-reports'] });
+      setName('');
+      notifications.show({ color: 'green', message: `Saved "${r.name}".` });
+    },
+  });
+  const nameError =
+    save.error instanceof ApiError
+      ? (save.error.fieldErrors.name ??
+        (Object.keys(save.error.fieldErrors).length > 0
+          ? `Not saved: ${Object.values(save.error.fieldErrors)[0]}`
+          : describeError(save.error)))
+      : save.error
+        ? describeError(save.error)
+        : undefined;
+  const remove = useMutation({
+    mutationFn: (r: SavedReport) => deleteSavedReport(r.id),
+    onSuccess: (_, r) => {
+      qc.invalidateQueries({ queryKey: ['saved-reports'] });
+      setToDelete(null);
+      notifications.show({ color: 'green', message: `Deleted "${r.name}".` });
+    },
+  });
+  const moveLegacy = useMutation({
+    mutationFn: async () => {
+      for (const l of legacy)
+        await saveReport({
+          name: l.name,
+          definition: {
+            groupBy: l.groupBy,
+            columns: l.columns,
+            filters: { ...l.filters, preset: l.filters.preset ?? 'custom' },
+            compare: Boolean(l.compare),
+            compareFrom: null,
+          },
+        });
+    },
+    onSuccess: () => {
+      localStorage.removeItem(LEGACY_KEY);
+      setLegacy([]);
+      qc.invalidateQueries({ queryKey: ['saved-reports'] });
+    },
+    onSettled: () => qc.invalidateQueries({ queryKey: ['saved-reports'] }),
+  });
   const open = (s: SavedReport) => {
-    setGroupBy(s.groupBy);
-    setColumns(s.columns);
-    setFilters(s.filters);
-    setCompare(s.compare);
+    const d = s.definition;
+    setGroupBy(d.groupBy);
+    setColumns(d.columns);
+    setFilters(
+      d.filters.preset === 'custom' ? d.filters : { ...d.filters, ...presetPeriod(d.filters.preset) },
+    );
+    setCompare(d.compare);
+    setCompareFrom(d.compareFrom);
   };
-  const remove = (n: string) => {
-    const next = saved.filter((s) => s.name !== n);
-    storeSaved(next);
-    setSaved(next);
-  };
+  const savedItems = saved.data ?? [];
 
   return (
     <>
@@ -265,23 +312,32 @@ export function ReportsPage() {
           <Group gap="xs">
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <Button variant="default" disabled={saved.length === 0}>
-                  Saved reports ({saved.length})
+                <Button variant="default" loading={saved.isPending} disabled={savedItems.length === 0}>
+                  {saved.isError ? 'Saved reports (unavailable)' : `Saved reports (${savedItems.length})`}
                 </Button>
               </Menu.Target>
               <Menu.Dropdown>
-                {saved.map((s) => (
-                  <Group key={s.name} gap={2} wrap="nowrap">
-                    <Menu.Item onClick={() => open(s)}>{s.name}</Menu.Item>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={`Delete saved report ${s.name}`}
-                      onClick={() => remove(s.name)}
-                    >
-                      <IconTrash size={14} aria-hidden />
-                    </ActionIcon>
-                  </Group>
+                <Menu.Label>Open</Menu.Label>
+                {savedItems.map((s) => (
+                  <Menu.Item key={s.id} onClick={() => open(s)}>
+                    {s.name}
+                  </Menu.Item>
+                ))}
+                <Menu.Divider />
+                <Menu.Label>Delete</Menu.Label>
+                {savedItems.map((s) => (
+                  <Menu.Item
+                    key={`delete-${s.id}`}
+                    color="red"
+                    leftSection={<IconTrash size={14} aria-hidden />}
+                    aria-label={`Delete saved report ${s.name}`}
+                    onClick={() => {
+                      remove.reset();
+                      setToDelete(s);
+                    }}
+                  >
+                    {s.name}…
+                  </Menu.Item>
                 ))}
               </Menu.Dropdown>
             </Menu>
@@ -329,8 +385,12 @@ export function ReportsPage() {
               placeholder="Report name"
               w={180}
               value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              onKeyDown={(e) => e.key === 'Enter' && save()}
+              error={nameError}
+              onChange={(e) => {
+                setName(e.currentTarget.value);
+                save.reset();
+              }}
+              onKeyDown={(e) => e.key === 'Enter' && name.trim() && save.mutate(name.trim())}
             />
             <Tooltip
               label={SAVED_TOOLTIP}
@@ -342,8 +402,9 @@ export function ReportsPage() {
               <Button
                 variant="default"
                 leftSection={<IconDeviceFloppy size={16} aria-hidden />}
-                disabled={!name.trim()}
-                onClick={save}
+                disabled={!name.trim() || columns.length === 0}
+                loading={save.isPending}
+                onClick={() => save.mutate(name.trim())}
               >
                 Save report
               </Button>
@@ -352,10 +413,45 @@ export function ReportsPage() {
         </Group>
         <Text size="xs" c="dimmed" mt={6}>
           Period A {filters.from} – {addDays(filters.to, -1)}
-          {compare ? ` · period B ${bFrom} – ${addDays(bTo, -1)} · Δ = A − B` : ''}. Saved reports stay in
-          this browser only (no server API for them yet).
+          {compare ? ` · period B ${bFrom} – ${addDays(bTo, -1)} · Δ = A − B` : ''}. Saved reports are kept in
+          your account.
         </Text>
+        {saved.isError && (
+          <Text size="xs" c="red" mt={4}>
+            Saved reports could not be loaded: {describeError(saved.error)}
+          </Text>
+        )}
       </Paper>
+      {legacy.length > 0 && (
+        <Alert color="blue" mb="md" title="Reports saved in this browser">
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Text size="sm">
+              {legacy.length} report{legacy.length === 1 ? '' : 's'} saved here before reports were kept in
+              your account: {legacy.map((l) => l.name).join(', ')}.
+            </Text>
+            <Button size="xs" loading={moveLegacy.isPending} onClick={() => moveLegacy.mutate()}>
+              Move to my account
+            </Button>
+          </Group>
+          {moveLegacy.isError && (
+            <Text size="xs" c="red" mt={4}>
+              Not all were moved: {describeError(moveLegacy.error)}
+            </Text>
+          )}
+        </Alert>
+      )}
+      <ConfirmDialog
+        opened={toDelete !== null}
+        title="Delete saved report"
+        confirmLabel="Delete"
+        loading={remove.isPending}
+        error={remove.error}
+        onClose={() => setToDelete(null)}
+        onConfirm={() => toDelete && remove.mutate(toDelete)}
+      >
+        Delete the saved report "{toDelete?.name}"? The report definition is removed from your account; the
+        data is not affected.
+      </ConfirmDialog>
       {columns.length === 0 ? (
         <Alert color="yellow">Choose at least one column.</Alert>
       ) : a.isError ? (
