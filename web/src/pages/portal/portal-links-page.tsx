@@ -20,7 +20,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { QRCodeSVG } from 'qrcode.react';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { createPortalLink, getPortalProfile, getPortalTracking } from '../../api/endpoints';
+import { createPortalLink, getPortalBalance, getPortalProfile, getPortalTracking } from '../../api/endpoints';
 import type { Segment, TrackingLink } from '../../api/types';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { formatDate, label, SEGMENT_LABELS } from '../../format';
@@ -52,6 +52,8 @@ export function PortalLinksPage() {
   const qc = useQueryClient();
   const profile = useQuery({ queryKey: ['portal', 'profile'], queryFn: getPortalProfile });
   const tracking = useQuery({ queryKey: ['portal', 'tracking'], queryFn: getPortalTracking });
+  // The brand programs the partner belongs to, with their names (the balance card lists them).
+  const programs = useQuery({ queryKey: ['portal', 'balance'], queryFn: getPortalBalance });
   const [name, setName] = useState('');
   const [segment, setSegment] = useState<string | null>(null);
   const [brandId, setBrandId] = useState<string | null>(null);
@@ -84,6 +86,7 @@ export function PortalLinksPage() {
   const brandIds = [
     ...new Set([
       ...(p.brands ?? []).map((b) => b.brandId),
+      ...(programs.data?.payouts ?? []).map((b) => b.brandId),
       ...links.map((l) => l.brandId),
       ...promoCodes.map((c) => c.brandId),
     ]),
@@ -133,7 +136,10 @@ export function PortalLinksPage() {
                 <Select
                   label="Brand"
                   required
-                  data={brandIds.map((id) => ({ value: id, label: id }))}
+                  data={brandIds.map((id) => ({
+                    value: id,
+                    label: programs.data?.payouts.find((b) => b.brandId === id)?.brandName ?? id,
+                  }))}
                   value={brandId}
                   onChange={setBrandId}
                   error={fields.brandId}

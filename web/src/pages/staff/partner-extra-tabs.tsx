@@ -55,7 +55,7 @@ function Reminder({ partnerId, n }: { partnerId: string; n: PartnerNote }) {
   const done = useMutation({
     mutationFn: () => markReminderDone(partnerId, n.id),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['partners', 'notes', partnerId] });
+      void qc.invalidateQueries({ queryKey: ['partners', 'timeline', partnerId, 'notes'] });
       void qc.invalidateQueries({ queryKey: ['partners', 'timeline', partnerId] });
       notifications.show({ color: 'green', message: 'Reminder done.' });
     },
@@ -88,7 +88,7 @@ function Reminder({ partnerId, n }: { partnerId: string; n: PartnerNote }) {
 /** Open reminders (notes with a date not yet done), earliest first. */
 export function RemindersPanel({ partnerId }: { partnerId: string }) {
   const notes = useQuery({
-    queryKey: ['partners', 'notes', partnerId],
+    queryKey: ['partners', 'timeline', partnerId, 'notes'],
     queryFn: () => listPartnerNotes(partnerId),
   });
   if (notes.isPending) return <LoadingState />;
