@@ -21,6 +21,7 @@ import { reportingRoutes } from './reporting/routes.js';
 import { fxRoutes } from './fx/routes.js';
 import { commissionRoutes } from './commissions/routes.js';
 import { deliverableRoutes } from './deliverables/routes.js';
+import { portalBrandRoutes } from './partners/portal-brand-routes.js';
 import { ledgerRoutes } from './ledger/routes.js';
 import { attributionRoutes } from './attribution/routes.js';
 import { intakeRoutes } from './intake/routes.js';
@@ -249,6 +250,7 @@ async function appContext(app: App, { services }: { services: Services }): Promi
       await api.register(fxRoutes);
       await api.register(commissionRoutes);
       await api.register(deliverableRoutes);
+      await api.register(portalBrandRoutes);
       await api.register(ledgerRoutes);
       await api.register(claimRoutes);
       await api.register(viewAsRoutes);

@@ -26,6 +26,8 @@ export const ACCESS = {
   payouts: ['admin', 'partner_manager', 'finance', 'compliance'],
   reconciliation: ['admin', 'finance', 'compliance', 'analyst'],
   deals: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  deliverables: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
+  decideDeliverables: ['admin', 'partner_manager'],
   notificationTemplates: ['admin'],
   messages: ['admin', 'partner_manager'],
   tracking: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],

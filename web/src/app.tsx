@@ -8,6 +8,7 @@ import { Shell } from './components/shell';
 import { ErrorState, LoadingState } from './components/states';
 import { AccountPage } from './pages/account-page';
 import { DealsPage } from './pages/deals/deals-page';
+import { DeliverablesPage } from './pages/staff/deliverables-page';
 import { CommissionsPage } from './pages/money/commissions-page';
 import { FxPage } from './pages/money/fx-page';
 import { PayoutsPage } from './pages/money/payouts-page';
@@ -25,6 +26,7 @@ import { PortalReportsPage } from './pages/portal/portal-reports-page';
 import { PortalSubPartnersPage } from './pages/portal/portal-sub-partners-page';
 import { PortalEarningsPage } from './pages/portal/portal-earnings-page';
 import { PortalHomePage } from './pages/portal/portal-home-page';
+import { PortalDeliverablesPage } from './pages/portal/portal-deliverables-page';
 import { PortalLinksPage } from './pages/portal/portal-links-page';
 import { PortalOnboardingPage } from './pages/portal/portal-onboarding-page';
 import { PortalMessagesPage } from './pages/portal/portal-messages-page';
@@ -275,6 +277,22 @@ export function App() {
             element={
               <Guard area="deals">
                 <DealsPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="deliverables"
+            element={
+              <Guard area="deliverables">
+                <DeliverablesPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/deliverables"
+            element={
+              <Guard area="portal">
+                <PortalDeliverablesPage />
               </Guard>
             }
           />

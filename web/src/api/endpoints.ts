@@ -35,6 +35,8 @@ import type {
   AttentionItem,
   AuditRecord,
   BacktestResult,
+  Deliverable,
+  DeliverableInput,
   Balance,
   Brand,
   Breakdown,
@@ -553,3 +555,21 @@ export const bulkTagPartners = (partnerIds: string[], add: string[], remove: str
     ...(add.length ? { add } : {}),
     ...(remove.length ? { remove } : {}),
   });
+
+// ---- deliverables (flat fees per video, post, appearance) ----
+export const listDeliverables = (
+  q: { status?: Deliverable['status'] | undefined; partnerId?: string } = {},
+) => http.get<{ items: Deliverable[]; total: number }>('/deliverables', { ...q, limit: 200 });
+export const decideDeliverable = (id: string, body: { decision: 'approve' | 'reject'; reason?: string }) =>
+  http.post<Deliverable>(`/deliverables/${enc(id)}/decision`, body);
+export const recordDeliverable = (partnerId: string, body: DeliverableInput) =>
+  http.post<Deliverable & { duplicate: boolean }>(`/partners/${enc(partnerId)}/deliverables`, body);
+export const listPortalDeliverables = () =>
+  http.get<{ items: Deliverable[]; total: number }>('/portal/deliverables', { limit: 200 });
+export const submitDeliverable = (body: DeliverableInput) =>
+  http.post<Deliverable & { duplicate: boolean }>('/portal/deliverables', body);
+/** The partner's brand programs (names for the portal's brand pickers). */
+export const listPortalBrands = () =>
+  http.get<{
+    items: { id: string; code: string; name: string; vertical: string; currency: string; joinedAt: string }[];
+  }>('/portal/brands');

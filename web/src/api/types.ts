@@ -621,3 +621,33 @@ export interface SavedReport {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A deliverable a deal pays a flat fee for (GET /deliverables, /portal/deliverables). */
+export interface Deliverable {
+  id: string;
+  partnerId: string;
+  partnerName?: string;
+  brandId: string;
+  brand: string | null;
+  segment: Segment;
+  type: string;
+  externalRef: string;
+  title: string;
+  url: string | null;
+  deliveredOn: string;
+  status: 'submitted' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  createdAt: string;
+}
+
+export interface DeliverableInput {
+  brand: string;
+  segment: Segment;
+  type: string;
+  externalRef: string;
+  title: string;
+  url?: string;
+  deliveredOn: string;
+}

@@ -33,6 +33,7 @@ import {
   IconLink,
   IconLogout,
   IconMessages,
+  IconMovie,
   IconShieldCheck,
   IconUser,
   IconUserCircle,
@@ -70,6 +71,7 @@ const STAFF_NAV: NavGroup[] = [
       { to: '/partners', label: 'Partners', icon: IconUsersGroup, area: 'partners' },
       { to: '/tracking', label: 'Tracking', icon: IconRoute, area: 'tracking' },
       { to: '/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'onboarding' },
+      { to: '/deliverables', label: 'Deliverables', icon: IconMovie, area: 'deliverables' },
       { to: '/deals', label: 'Deals', icon: IconFileCertificate, area: 'deals' },
       { to: '/audit', label: 'Audit', icon: IconShieldCheck, area: 'audit' },
     ],
@@ -106,6 +108,7 @@ const PARTNER_NAV: NavGroup[] = [
       { to: '/portal', label: 'Home', icon: IconHome, area: 'portal', exact: true },
       { to: '/portal/onboarding', label: 'Onboarding', icon: IconClipboardCheck, area: 'portal' },
       { to: '/portal/links', label: 'Links and codes', icon: IconLink, area: 'portal' },
+      { to: '/portal/deliverables', label: 'Deliverables', icon: IconMovie, area: 'portal' },
       { to: '/portal/reports', label: 'Reports', icon: IconChartBar, area: 'portal' },
       { to: '/portal/customers', label: 'Customers', icon: IconUsers, area: 'portal' },
       { to: '/portal/sub-partners', label: 'Sub-partners', icon: IconHierarchy, area: 'portal' },
@@ -176,34 +179,38 @@ export function Shell() {
           </Group>
           <Group gap="xs" wrap="nowrap">
             <NotificationBell />
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <UnstyledButton>
-                <span className="visually-hidden">Account menu:</span>
-                <Group gap={6} wrap="nowrap">
-                  <IconUser size={18} aria-hidden />
-                  <div style={{ lineHeight: 1.1 }}>
-                    <Text size="sm" fw={600} truncate maw={180}>
-                      {session.user.displayName}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {ROLE_LABELS[role]}
-                    </Text>
-                  </div>
-                  <IconChevronDown size={14} aria-hidden />
-                </Group>
-              </UnstyledButton>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Label>{session.user.email}</Menu.Label>
-              <Menu.Item component={Link} to="/account" leftSection={<IconUserCircle size={16} />}>
-                Account and security
-              </Menu.Item>
-              <Menu.Item color="red" leftSection={<IconLogout size={16} />} onClick={() => signOut.mutate()}>
-                Sign out
-              </Menu.Item>
-            </Menu.Dropdown>
-          </Menu>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton>
+                  <span className="visually-hidden">Account menu:</span>
+                  <Group gap={6} wrap="nowrap">
+                    <IconUser size={18} aria-hidden />
+                    <div style={{ lineHeight: 1.1 }}>
+                      <Text size="sm" fw={600} truncate maw={180}>
+                        {session.user.displayName}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {ROLE_LABELS[role]}
+                      </Text>
+                    </div>
+                    <IconChevronDown size={14} aria-hidden />
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{session.user.email}</Menu.Label>
+                <Menu.Item component={Link} to="/account" leftSection={<IconUserCircle size={16} />}>
+                  Account and security
+                </Menu.Item>
+                <Menu.Item
+                  color="red"
+                  leftSection={<IconLogout size={16} />}
+                  onClick={() => signOut.mutate()}
+                >
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
           </Group>
         </Group>
       </AppShell.Header>
