@@ -79,6 +79,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Onboarding', '/portal/onboarding'],
     ['Links and codes', '/portal/links'],
     ['Earnings and statements', '/portal/earnings'],
+    ['Payouts and statements', '/portal/payouts'],
     ['Profile', '/portal/profile'],
     ['API keys', '/portal/api-keys'],
     ['Messages', '/portal/messages'],

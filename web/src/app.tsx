@@ -25,6 +25,7 @@ import { PortalPostbacksPage } from './pages/portal/portal-postbacks-page';
 import { PortalReportsPage } from './pages/portal/portal-reports-page';
 import { PortalSubPartnersPage } from './pages/portal/portal-sub-partners-page';
 import { PortalEarningsPage } from './pages/portal/portal-earnings-page';
+import { PortalPayoutsPage } from './pages/portal/portal-payouts-page';
 import { PortalHomePage } from './pages/portal/portal-home-page';
 import { PortalDeliverablesPage } from './pages/portal/portal-deliverables-page';
 import { PortalLinksPage } from './pages/portal/portal-links-page';
@@ -293,6 +294,14 @@ export function App() {
             element={
               <Guard area="portal">
                 <PortalDeliverablesPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="portal/payouts"
+            element={
+              <Guard area="portal">
+                <PortalPayoutsPage />
               </Guard>
             }
           />

@@ -56,6 +56,8 @@ import type {
   PartnerDetail,
   PartnerDocument,
   PayoutBatch,
+  PayoutBatchSummary,
+  PortalPayout,
   Reconciliation,
   ReportMetric,
   SegmentMix,
@@ -335,6 +337,16 @@ export const closePeriod = (body: { brand: string; period: string }) =>
 export const createPayoutBatch = (body: { brandId: string; payDate: string }) =>
   http.post<{ id?: string; batchId?: string; [k: string]: unknown }>('/payout-batches', body);
 export const getPayoutBatch = (id: string) => http.get<PayoutBatch>(`/payout-batches/${enc(id)}`);
+export const listPayoutBatches = (q: {
+  brandId?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}) => http.get<{ items: PayoutBatchSummary[]; total: number }>('/payout-batches', { ...q });
+export const listPortalPayouts = (q: { limit?: number; offset?: number } = {}) =>
+  http.get<{ items: PortalPayout[]; total: number }>('/portal/payouts', { ...q });
 export const approvePayoutBatch = (id: string) => http.post<unknown>(`/payout-batches/${enc(id)}/approve`);
 /** The export answers with the file itself (CSV or pain.001 XML), not JSON. */
 export const exportPayoutBatch = (id: string, format: 'csv' | 'pain001') =>

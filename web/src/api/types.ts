@@ -319,7 +319,16 @@ export interface PayoutBatch {
   status: string;
   approvalSteps: string[];
   approvals: { step: number; role: string; userId: string; at: string }[];
-  skipped: { partnerId: string; reason: string; currency?: string; amount?: string }[] | null;
+  skipped:
+    | {
+        partnerId: string;
+        reason: string;
+        currency?: string;
+        amount?: string;
+        detail?: string;
+        writeOffLineId?: string;
+      }[]
+    | null;
   lines: {
     id: string;
     partnerId: string;
@@ -335,6 +344,43 @@ export interface PayoutBatch {
     reference: string | null;
     failureReason: string | null;
   }[];
+}
+
+/** GET /payout-batches */
+export interface PayoutBatchSummary {
+  id: string;
+  brandId: string;
+  payDate: string;
+  status: string;
+  approvalSteps: string[];
+  approvalsDone: number;
+  lineCount: number;
+  paidCount: number;
+  failedCount: number;
+  skippedCount: number;
+  totals: { currency: string; amount: string; amountMinor: string }[];
+  createdAt: string;
+  exportedAt: string | null;
+  exportFormat: string | null;
+}
+
+/** GET /portal/payouts */
+export interface PortalPayout {
+  id: string;
+  brandId: string;
+  payDate: string;
+  currency: string;
+  amount: string;
+  payCurrency: string;
+  payAmount: string;
+  fxRate: string | null;
+  method: string;
+  status: 'pending' | 'paid' | 'failed';
+  paidAt: string | null;
+  reference: string | null;
+  failureReason: string | null;
+  invoiceNumber: string | null;
+  statements: { id: string; period: string }[];
 }
 
 export interface StatementSummary {

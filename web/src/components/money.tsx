@@ -28,6 +28,12 @@ export const LINE_STATES: Record<string, { label: string; color: string; plain: 
     color: 'orange',
     plain: 'Taken back after it was payable (the reason is shown).',
   },
+  written_off: {
+    label: 'Written off',
+    color: 'grape',
+    plain:
+      'Netted into a negative balance that the deal says to write off: the balance was reset to zero (see the write-off line).',
+  },
 };
 
 export function LineStateBadge({ state }: { state: string }) {
@@ -55,6 +61,7 @@ export const KIND_LABELS: Record<string, string> = {
   cpa: 'CPA',
   revshare: 'Revenue share',
   clawback: 'Clawback',
+  write_off: 'Negative balance written off',
   adjustment: 'Adjustment',
 };
 

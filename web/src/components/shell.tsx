@@ -114,6 +114,7 @@ const PARTNER_NAV: NavGroup[] = [
       { to: '/portal/sub-partners', label: 'Sub-partners', icon: IconHierarchy, area: 'portal' },
       { to: '/portal/postbacks', label: 'Postbacks', icon: IconWebhook, area: 'portal' },
       { to: '/portal/earnings', label: 'Earnings and statements', icon: IconReceipt, area: 'portal' },
+      { to: '/portal/payouts', label: 'Payouts and statements', icon: IconWallet, area: 'portal' },
       { to: '/portal/profile', label: 'Profile', icon: IconUserCircle, area: 'portal' },
       { to: '/portal/api-keys', label: 'API keys', icon: IconKey, area: 'portal' },
       { to: '/portal/messages', label: 'Messages', icon: IconMessages, area: 'portal' },

@@ -22,6 +22,7 @@ import {
   createPayoutBatch,
   exportPayoutBatch,
   getPayoutBatch,
+  listPayoutBatches,
   settlePayoutLine,
 } from '../../api/endpoints';
 import type { PayoutBatch } from '../../api/types';
@@ -33,7 +34,9 @@ import { StatementsPanel } from './statements-panel';
 
 const SKIP_REASONS: Record<string, string> = {
   below_threshold: 'Below the minimum payout (rolls over)',
-  negative_balance: 'Negative balance (carries over)',
+  negative_balance: 'Negative balance (carries over, per the deal)',
+  written_off: 'Negative balance written off (the deal resets it to zero)',
+  nothing_due: 'Payable lines net to zero',
   tax_form_missing: 'Tax form missing',
   no_payment_method: 'No payment method',
   cooling_off: 'Payment method changed recently (cooling-off)',
@@ -97,34 +100,175 @@ function CreateBatch() {
   );
 }
 
-function OpenBatch() {
+const BATCH_STATUSES: Record<string, { label: string; color: string }> = {
+  approving: { label: 'In approval', color: 'yellow' },
+  approved: { label: 'Approved', color: 'blue' },
+  exported: { label: 'Exported', color: 'indigo' },
+  done: { label: 'Done', color: 'green' },
+  cancelled: { label: 'Cancelled', color: 'gray' },
+};
+const PAGE = 20;
+
+/** Payout batches from GET /payout-batches: filters by brand, status and pay date, paged, newest first. */
+function BatchList() {
+  const brands = useBrands();
   const navigate = useNavigate();
-  const [id, setId] = useState('');
-  const valid = /^[0-9a-f-]{36}$/i.test(id.trim());
+  const [brandId, setBrandId] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [offset, setOffset] = useState(0);
+  const filters = {
+    ...(brandId ? { brandId } : {}),
+    ...(status ? { status } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  };
+  const q = useQuery({
+    queryKey: ['payout-batches', filters, offset],
+    queryFn: () => listPayoutBatches({ ...filters, limit: PAGE, offset }),
+  });
+  const fe = q.error instanceof ApiError ? q.error.fieldErrors : {};
+  const reset =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setOffset(0);
+    };
   return (
     <Paper withBorder p="md" radius="md">
-      <Title order={2} size="h4" mb="xs">
-        Open a batch
+      <Title order={2} size="h4" mb="sm">
+        Payout batches
       </Title>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (valid) navigate(`/money/payouts/${id.trim()}`);
-        }}
-      >
-        <Group align="flex-start">
-          <TextInput
-            label="Batch id"
-            value={id}
-            onChange={(e) => setId(e.currentTarget.value)}
-            error={id && !valid ? 'A batch id is a UUID' : undefined}
-            w={340}
-          />
-          <Button type="submit" mt={25} variant="default" disabled={!valid}>
-            Open
-          </Button>
-        </Group>
-      </form>
+      <Group align="flex-start" wrap="wrap" mb="sm">
+        <Select
+          label="Brand"
+          clearable
+          placeholder="All brands"
+          data={(brands.data ?? []).map((b) => ({ value: b.id, label: b.name }))}
+          value={brandId}
+          onChange={reset(setBrandId)}
+          w={220}
+        />
+        <Select
+          label="Status"
+          clearable
+          placeholder="Any status"
+          data={Object.entries(BATCH_STATUSES).map(([value, s]) => ({ value, label: s.label }))}
+          value={status}
+          onChange={reset(setStatus)}
+          w={180}
+        />
+        <TextInput
+          label="Pay date from"
+          type="date"
+          value={from}
+          onChange={(e) => reset(setFrom)(e.currentTarget.value)}
+          error={fe.from}
+        />
+        <TextInput
+          label="Pay date to"
+          type="date"
+          value={to}
+          onChange={(e) => reset(setTo)(e.currentTarget.value)}
+          error={fe.to}
+        />
+      </Group>
+      {q.isPending ? (
+        <LoadingState />
+      ) : q.isError ? (
+        fe.to || fe.from ? null : (
+          <ErrorState error={q.error} retry={() => q.refetch()} />
+        )
+      ) : q.data.total === 0 ? (
+        <EmptyState title="No payout batches">
+          {Object.keys(filters).length > 0
+            ? 'No batch matches these filters.'
+            : 'Finance creates a batch for a brand and a pay date.'}
+        </EmptyState>
+      ) : (
+        <Stack gap="xs">
+          <Table.ScrollContainer minWidth={760}>
+            <Table highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Pay date</Table.Th>
+                  <Table.Th>Brand</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Approvals</Table.Th>
+                  <Table.Th ta="right">Lines</Table.Th>
+                  <Table.Th ta="right">Total</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {q.data.items.map((b) => (
+                  <Table.Tr key={b.id}>
+                    <Table.Td>{b.payDate}</Table.Td>
+                    <Table.Td>{brandName(brands.data, b.brandId)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={BATCH_STATUSES[b.status]?.color ?? 'gray'} variant="light">
+                        {BATCH_STATUSES[b.status]?.label ?? b.status}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      {b.approvalsDone} of {b.approvalSteps.length}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {b.lineCount}
+                      {b.paidCount + b.failedCount > 0 && (
+                        <Text size="xs" c="dimmed">
+                          {b.paidCount} paid{b.failedCount ? `, ${b.failedCount} failed` : ''}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right">
+                      {b.totals.length === 0
+                        ? '—'
+                        : b.totals.map((t) => money(t.amount, t.currency)).join(' · ')}
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() => navigate(`/money/payouts/${b.id}`)}
+                        aria-label={`Open the batch of ${b.payDate}`}
+                      >
+                        Open
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          {q.data.total > PAGE && (
+            <Group justify="space-between">
+              <Text size="sm" c="dimmed">
+                {offset + 1}–{Math.min(offset + PAGE, q.data.total)} of {q.data.total}
+              </Text>
+              <Group gap="xs">
+                <Button
+                  size="xs"
+                  variant="default"
+                  disabled={offset === 0}
+                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                >
+                  Newer
+                </Button>
+                <Button
+                  size="xs"
+                  variant="default"
+                  disabled={offset + PAGE >= q.data.total}
+                  onClick={() => setOffset(offset + PAGE)}
+                >
+                  Older
+                </Button>
+              </Group>
+            </Group>
+          )}
+        </Stack>
+      )}
     </Paper>
   );
 }
@@ -411,7 +555,7 @@ export function PayoutsPage() {
         ) : (
           <>
             {role === 'finance' && <CreateBatch />}
-            <OpenBatch />
+            <BatchList />
           </>
         )}
         <StatementsPanel />

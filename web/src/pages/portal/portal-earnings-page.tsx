@@ -125,8 +125,8 @@ export function PortalEarningsPage() {
           </Title>
         </Group>
         <Text size="sm" c="dimmed">
-          Statements are sealed: "Verify seal" checks that no line changed since it was issued. Payout history
-          per batch is not yet available to partners through the API.
+          Statements are sealed: "Verify seal" checks that no line changed since it was issued. Your payouts,
+          with their references and the statements they pay, are under Payouts and statements.
         </Text>
         <StatementsList />
       </Stack>
