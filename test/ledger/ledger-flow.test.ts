@@ -194,6 +194,17 @@ describe('iGaming: activity → close → approval → hold release → batch �
   });
 
   it('finance approves in bulk; held lines wait for the hold release; then a batch pays them', async () => {
+    const partnerLogin = await ctx.loginAs('partner', { partnerId });
+    // read from the table: the test clock moves past the partner's session
+    const notices = async () =>
+      (
+        await ctx.services.db
+          .selectFrom('notifications')
+          .select('title')
+          .where('user_id', '=', partnerLogin.userId)
+          .orderBy('id')
+          .execute()
+      ).map((n) => n.title);
     const ls = await lines(partnerId);
     const rejectNoReason = await finance.request('POST', '/api/v1/commission-lines/reject', {
       ids: [ls[0]!.id],
@@ -211,6 +222,10 @@ describe('iGaming: activity → close → approval → hold release → batch �
     expect(after.find((l) => l.kind === 'cpa')!.state).toBe('approved'); // in hold
     expect(after.filter((l) => l.kind === 'revshare').every((l) => l.state === 'payable')).toBe(true);
     await expectInvariant(partnerId);
+    // the partner hears of the held line only (the others were payable at once)
+    const cpaMinor = BigInt(after.find((l) => l.kind === 'cpa')!.amountMinor);
+    const cpaText = `${cpaMinor / 100n}.${(cpaMinor % 100n).toString().padStart(2, '0')} EUR`;
+    expect(await notices()).toEqual([`Commission held: ${cpaText}`]);
 
     await setNow('2025-03-15T10:00:00Z'); // CPA hold over
     const rel = await finance.request('POST', '/api/v1/ledger/hold-release');
@@ -218,6 +233,7 @@ describe('iGaming: activity → close → approval → hold release → batch �
     after = await lines(partnerId);
     expect(after.every((l) => l.state === 'payable')).toBe(true);
     await expectInvariant(partnerId);
+    expect(await notices()).toEqual([`Commission held: ${cpaText}`, `Commission released: ${cpaText}`]);
 
     await setMethod(partnerId);
     const settings = await finance.request('PUT', `/api/v1/brands/${brandId}/ledger-settings`, {
@@ -277,6 +293,7 @@ describe('iGaming: activity → close → approval → hold release → batch �
     });
     expect(paid.statusCode, paid.body).toBe(200);
     expect((await lines(partnerId)).every((l) => l.state === 'paid')).toBe(true);
+    expect((await notices())[2]).toBe('Payout sent: 1900.00 EUR');
     await expectInvariant(partnerId);
     const bal = await finance.request('GET', `/api/v1/partners/${partnerId}/balance`);
     expect(bal.json().balances.filter((x: { amountMinor: string }) => x.amountMinor !== '0')).toEqual([]);
