@@ -17,6 +17,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Overview', '/'],
     ['Reports', '/reports'],
     ['Partners', '/partners'],
+    ['Tracking', '/tracking'],
     ['Onboarding', '/onboarding'],
     ['Deals', '/deals'],
     ['Audit', '/audit'],
@@ -33,6 +34,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Overview', '/'],
     ['Reports', '/reports'],
     ['Partners', '/partners'],
+    ['Tracking', '/tracking'],
     ['Onboarding', '/onboarding'],
     ['Deals', '/deals'],
     ['Commission lines', '/money/commissions'],
@@ -44,6 +46,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Overview', '/'],
     ['Reports', '/reports'],
     ['Partners', '/partners'],
+    ['Tracking', '/tracking'],
     ['Deals', '/deals'],
     ['Commission lines', '/money/commissions'],
     ['Payouts and statements', '/money/payouts'],
@@ -55,6 +58,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Overview', '/'],
     ['Reports', '/reports'],
     ['Partners', '/partners'],
+    ['Tracking', '/tracking'],
     ['Onboarding', '/onboarding'],
     ['Deals', '/deals'],
     ['Audit', '/audit'],
@@ -68,6 +72,7 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Overview', '/'],
     ['Reports', '/reports'],
     ['Partners', '/partners'],
+    ['Tracking', '/tracking'],
     ['Deals', '/deals'],
     ['Commission lines', '/money/commissions'],
     ['Reconciliation', '/money/reconciliation'],
@@ -78,6 +83,10 @@ const NAV: Record<LoginRole, Array<[string, string]>> = {
     ['Home', '/portal'],
     ['Onboarding', '/portal/onboarding'],
     ['Links and codes', '/portal/links'],
+    ['Reports', '/portal/reports'],
+    ['Customers', '/portal/customers'],
+    ['Sub-partners', '/portal/sub-partners'],
+    ['Postbacks', '/portal/postbacks'],
     ['Earnings and statements', '/portal/earnings'],
     ['Payouts and statements', '/portal/payouts'],
     ['Profile', '/portal/profile'],
@@ -167,7 +176,7 @@ describe('partner manager', () => {
     await tab.page.goto('/partners');
     const table = tab.page.getByRole('table', { name: 'Partners' });
     await table.waitFor();
-    const names = await table.locator('tbody tr td:first-child').allInnerTexts();
+    const names = await table.locator('tbody tr td:nth-child(2)').allInnerTexts();
     expect(names.sort()).toEqual(['Maya Creator', 'Northwind Media Ltd']);
     expect(tab.errors).toEqual([]);
     await tab.context.close();
