@@ -9,6 +9,7 @@ import { ErrorState, LoadingState } from './components/states';
 import { AccountPage } from './pages/account-page';
 import { DealsPage } from './pages/deals/deals-page';
 import { DeliverablesPage } from './pages/staff/deliverables-page';
+import { ClaimsPage } from './pages/money/claims-page';
 import { CommissionsPage } from './pages/money/commissions-page';
 import { FxPage } from './pages/money/fx-page';
 import { PayoutsPage } from './pages/money/payouts-page';
@@ -45,6 +46,7 @@ import { ReportsPage } from './pages/staff/reports-page';
 import { TrackingPage } from './pages/staff/tracking-page';
 import { UsersPage } from './pages/staff/users-page';
 import { SESSION_KEY, SessionProvider, useSession, useSessionQuery } from './session';
+import { effectiveSession, useViewAs } from './view-as';
 
 /** A page only some roles reach: others get an explanation, not the page (the API would refuse it too). */
 function Guard({ area, children }: { area: Area; children: ReactNode }) {
@@ -67,6 +69,7 @@ export function App() {
   const qc = useQueryClient();
   const location = useLocation();
   const sessionQuery = useSessionQuery();
+  const viewAs = useViewAs();
 
   useEffect(() => {
     setOnUnauthenticated(() => qc.setQueryData(SESSION_KEY, null));
@@ -121,12 +124,13 @@ export function App() {
     );
   }
 
+  const seen = effectiveSession(session, viewAs);
   return (
-    <SessionProvider session={session}>
+    <SessionProvider session={seen}>
       <Routes>
         {publicRoutes}
-        <Route path="/login" element={<AfterSignIn home={homeOf(session.user.role)} />} />
-        <Route path="/enrol-2fa" element={<Navigate to={homeOf(session.user.role)} replace />} />
+        <Route path="/login" element={<AfterSignIn home={homeOf(seen.user.role)} />} />
+        <Route path="/enrol-2fa" element={<Navigate to={homeOf(seen.user.role)} replace />} />
         <Route element={<Shell />}>
           <Route index element={<Home />} />
           <Route
@@ -262,6 +266,14 @@ export function App() {
             element={
               <Guard area="reconciliation">
                 <ReconciliationPage />
+              </Guard>
+            }
+          />
+          <Route
+            path="money/claims"
+            element={
+              <Guard area="claims">
+                <ClaimsPage />
               </Guard>
             }
           />

@@ -45,6 +45,15 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
+let viewAsGrant: string | null = null;
+
+/**
+ * While staff view a partner's portal, every API request (except sign-in/session and ending the view) carries
+ * the view-as marker; the server answers as the partner, read-only.
+ */
+export function setViewAsGrant(grantId: string | null): void {
+  viewAsGrant = grantId;
+}
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -86,6 +95,8 @@ export async function request<T>(
   const payload =
     body === undefined ? undefined : isForm || opts.contentType ? (body as BodyInit) : JSON.stringify(body);
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (viewAsGrant && !path.startsWith('/auth/') && !path.startsWith('/view-as/'))
+    headers['x-consort-view-as'] = viewAsGrant;
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {

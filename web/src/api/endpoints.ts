@@ -32,6 +32,10 @@ import type {
 } from './portal-pages-types';
 import type {
   ApiKey,
+  Claim,
+  ClaimState,
+  StaffClaim,
+  ViewAsGrant,
   AttentionItem,
   AuditRecord,
   BacktestResult,
@@ -585,3 +589,31 @@ export const listPortalBrands = () =>
   http.get<{
     items: { id: string; code: string; name: string; vertical: string; currency: string; joinedAt: string }[];
   }>('/portal/brands');
+
+// ---- missing-commission claims ----
+export const listPortalClaims = () =>
+  http.get<{
+    items: Claim[];
+    brands: { id: string; name: string; currency: string }[];
+    responseDays: number;
+  }>('/portal/claims');
+export const fileClaim = (body: {
+  brandId?: string;
+  customerRef: string;
+  expectedAmount: string;
+  currency: string;
+  reason: string;
+  period?: string;
+}) => http.post<Claim>('/portal/claims', body);
+export const listClaims = (q: { partnerId?: string; state?: ClaimState; open?: boolean } = {}) =>
+  http.get<{ items: StaffClaim[] }>('/claims', q);
+export const reviewClaim = (id: string) => http.post<StaffClaim>(`/claims/${enc(id)}/review`, {});
+export const acceptClaim = (id: string, body: { amount: string; response?: string }) =>
+  http.post<StaffClaim>(`/claims/${enc(id)}/accept`, body);
+export const rejectClaim = (id: string, response: string) =>
+  http.post<StaffClaim>(`/claims/${enc(id)}/reject`, { response });
+
+// ---- view as partner (read-only portal under a banner) ----
+export const startViewAs = (partnerId: string) =>
+  http.post<ViewAsGrant>(`/partners/${enc(partnerId)}/view-as`, {});
+export const endViewAs = (grantId: string) => http.delete<void>(`/view-as/${enc(grantId)}`);

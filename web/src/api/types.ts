@@ -547,7 +547,7 @@ export interface SegmentMix {
 export interface TaskGroup {
   kind: string;
   count: number;
-  items: Array<{ id: string; label: string; at: string | null }>;
+  items: Array<{ id: string; label: string; at: string | null; overdue?: boolean }>;
   note?: string;
 }
 export const GROUP_BYS = [
@@ -696,4 +696,36 @@ export interface DeliverableInput {
   title: string;
   url?: string;
   deliveredOn: string;
+}
+
+// ---- missing-commission claims and view-as ----
+export type ClaimState = 'open' | 'in_review' | 'accepted' | 'rejected';
+export interface Claim {
+  id: string;
+  partnerId: string;
+  brandId: string;
+  customerRef: string;
+  expectedAmount: string;
+  currency: string;
+  reason: string;
+  period: string | null;
+  state: ClaimState;
+  dueAt: string;
+  overdue: boolean;
+  acceptedAmount: string | null;
+  response: string | null;
+  adjustmentLineId: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+}
+export interface StaffClaim extends Claim {
+  partnerName: string;
+  decidedBy: string | null;
+}
+export interface ViewAsGrant {
+  grantId: string;
+  partnerId: string;
+  partnerName: string;
+  expiresAt: string;
+  header: string;
 }

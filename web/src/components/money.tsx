@@ -63,6 +63,7 @@ export const KIND_LABELS: Record<string, string> = {
   clawback: 'Clawback',
   write_off: 'Negative balance written off',
   adjustment: 'Adjustment',
+  manual_adjustment: 'Manual adjustment',
 };
 
 /** Brands for filters and names (staff only: partners cannot list brands). */

@@ -32,6 +32,7 @@ import {
   IconKey,
   IconLink,
   IconLogout,
+  IconMessageReport,
   IconMessages,
   IconMovie,
   IconShieldCheck,
@@ -48,6 +49,7 @@ import { logout } from '../api/endpoints';
 import { ROLE_LABELS } from '../format';
 import { NotificationBell } from './notification-bell';
 import { useSession, useSetSession } from '../session';
+import { setViewAs, ViewAsBanner } from '../view-as';
 
 interface NavItem {
   to: string;
@@ -81,6 +83,7 @@ const STAFF_NAV: NavGroup[] = [
     items: [
       { to: '/money/commissions', label: 'Commission lines', icon: IconCoin, area: 'money' },
       { to: '/money/payouts', label: 'Payouts and statements', icon: IconWallet, area: 'payouts' },
+      { to: '/money/claims', label: 'Claims', icon: IconMessageReport, area: 'claims' },
       { to: '/money/reconciliation', label: 'Reconciliation', icon: IconScale, area: 'reconciliation' },
       { to: '/money/fx', label: 'FX rates', icon: IconCurrencyEuro, area: 'money' },
     ],
@@ -133,6 +136,7 @@ export function Shell() {
   const signOut = useMutation({
     mutationFn: logout,
     onSettled: () => {
+      setViewAs(null);
       setSession(null);
       navigate('/login', { replace: true });
     },
@@ -242,6 +246,7 @@ export function Shell() {
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        <ViewAsBanner />
         <Outlet />
       </AppShell.Main>
     </AppShell>

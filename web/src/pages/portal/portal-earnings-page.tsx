@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { getPartnerBalance, listCommissionLines } from '../../api/endpoints';
 import type { CommissionLine } from '../../api/types';
+import { PortalClaims } from '../../components/claims';
 import { KIND_LABELS, LINE_STATES, LineDrawer, LineStateBadge, money } from '../../components/money';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { StatementsList } from '../../components/statements-list';
@@ -119,6 +120,7 @@ export function PortalEarningsPage() {
             </Table>
           </Table.ScrollContainer>
         )}
+        <PortalClaims />
         <Group justify="space-between">
           <Title order={2} size="h4">
             Statements

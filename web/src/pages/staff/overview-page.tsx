@@ -365,7 +365,7 @@ const TASKS: Record<string, { label: string; to?: string }> = {
   held_commissions: { label: 'Held commissions', to: '/money/commissions' },
   payout_approvals: { label: 'Payout approvals', to: '/money/payouts' },
   failing_postbacks: { label: 'Failing postbacks' },
-  claims: { label: 'Open claims' },
+  claims: { label: 'Open claims', to: '/money/claims' },
 };
 
 function TaskRow({ g }: { g: TaskGroup }) {
@@ -385,9 +385,9 @@ function TaskRow({ g }: { g: TaskGroup }) {
         </Badge>
       </Group>
       {g.items.slice(0, 3).map((i) => (
-        <Text key={i.id} size="xs" c="dimmed" truncate>
+        <Text key={i.id} size="xs" c={i.overdue ? 'red.8' : 'dimmed'} fw={i.overdue ? 700 : undefined} truncate>
           {i.label}
-          {i.at ? ` · ${formatDate(i.at)}` : ''}
+          {i.at ? ` · ${g.kind === 'claims' ? 'due ' : ''}${formatDate(i.at)}` : ''}
         </Text>
       ))}
       {g.note && (

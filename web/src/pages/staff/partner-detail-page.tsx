@@ -17,10 +17,10 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft } from '@tabler/icons-react';
+import { IconArrowLeft, IconEye } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { can } from '../../access';
 import { ApiError } from '../../api/client';
 import {
@@ -37,7 +37,9 @@ import {
   reviewDocument,
 } from '../../api/endpoints';
 import type { Brand, PartnerDetail, PartnerDocument, Segment } from '../../api/types';
+import { startViewAs } from '../../api/endpoints';
 import { AuditTable } from '../../components/audit-table';
+import { StaffClaims } from '../../components/claims';
 import { PartnerMessages } from '../../components/partner-messages';
 import { EmptyState, ErrorState, FormError, LoadingState } from '../../components/states';
 import { StatusActions } from '../../components/status-actions';
@@ -45,6 +47,7 @@ import { CustomersTab, RemindersPanel, SubPartnerTotalsTab } from './partner-ext
 import { DOC_TYPE_LABELS, VettingChecklist } from '../../components/vetting-checklist';
 import { formatDate, formatDateTime, label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
 import { useSession } from '../../session';
+import { setViewAs, useSwitchIdentity } from '../../view-as';
 
 function Fact({ name, children }: { name: string; children: ReactNode }) {
   return (
@@ -586,6 +589,33 @@ function TimelineTab({ partnerId }: { partnerId: string }) {
   );
 }
 
+/** Opens the partner's portal read-only under a banner (audited server-side). */
+function ViewAsButton({ partnerId }: { partnerId: string }) {
+  const navigate = useNavigate();
+  const switchIdentity = useSwitchIdentity();
+  const start = useMutation({
+    mutationFn: () => startViewAs(partnerId),
+    onSuccess: (g) => {
+      setViewAs({ grantId: g.grantId, partnerId: g.partnerId, partnerName: g.partnerName, expiresAt: g.expiresAt });
+      switchIdentity();
+      navigate('/portal');
+    },
+  });
+  return (
+    <Stack gap={4} align="flex-end">
+      <Button
+        variant="default"
+        leftSection={<IconEye size={16} aria-hidden />}
+        loading={start.isPending}
+        onClick={() => start.mutate()}
+      >
+        View as partner
+      </Button>
+      <FormError error={start.error} />
+    </Stack>
+  );
+}
+
 export function PartnerDetailPage() {
   const { id = '' } = useParams();
   const { user } = useSession();
@@ -651,7 +681,10 @@ export function PartnerDetailPage() {
             </Text>
           )}
         </div>
-        {can(role, 'changeStatus') && <StatusActions partner={p} />}
+        <Group gap="sm" align="flex-start">
+          {can(role, 'viewAsPartner') && <ViewAsButton partnerId={p.id} />}
+          {can(role, 'changeStatus') && <StatusActions partner={p} />}
+        </Group>
       </Group>
       <Tabs
         key={new URLSearchParams(location.search).get('tab') ?? 'overview'}
@@ -666,6 +699,7 @@ export function PartnerDetailPage() {
           <Tabs.Tab value="customers">Customers</Tabs.Tab>
           <Tabs.Tab value="subs">Sub-partners</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
+          <Tabs.Tab value="claims">Claims</Tabs.Tab>
           {can(role, 'messages') && <Tabs.Tab value="messages">Messages</Tabs.Tab>}
           {can(role, 'audit') && <Tabs.Tab value="history">Audit history</Tabs.Tab>}
         </Tabs.List>
@@ -688,6 +722,9 @@ export function PartnerDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="subs" pt="md">
           <SubPartnerTotalsTab partnerId={p.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="claims" pt="md">
+          <StaffClaims partnerId={p.id} />
         </Tabs.Panel>
         <Tabs.Panel value="timeline" pt="md">
           <RemindersPanel partnerId={p.id} />
