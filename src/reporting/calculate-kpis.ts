@@ -69,9 +69,19 @@ export function calculateConvertedTotal(
 ): { amount: bigint; missing: string[] } {
   const byCurrency = new Map<string, bigint>();
   for (const a of amounts) byCurrency.set(a.currency, (byCurrency.get(a.currency) ?? 0n) + a.amount);
+  return convertSums(byCurrency, reportingCurrency, rates);
+}
+
+/** Sums per currency into the reporting currency, each converted once (the core of calculateConvertedTotal). */
+function convertSums(
+  byCurrency: ReadonlyMap<string, bigint>,
+  reportingCurrency: string,
+  rates: RateMap,
+): { amount: bigint; missing: string[] } {
   let amount = 0n;
   const missing: string[] = [];
-  for (const [currency, sum] of [...byCurrency].sort(([a], [b]) => a.localeCompare(b))) {
+  const entries = byCurrency.size > 1 ? [...byCurrency].sort(([a], [b]) => a.localeCompare(b)) : byCurrency;
+  for (const [currency, sum] of entries) {
     if (currency === reportingCurrency) {
       amount += sum;
       continue;
@@ -89,6 +99,16 @@ export function calculateConvertedTotal(
     ).amount;
   }
   return { amount, missing };
+}
+
+/** Adds an amount to the per-currency sums of a key (no per-row allocations beyond the first of each key). */
+function addTo(sums: Map<string, Map<string, bigint>>, key: string, currency: string, amount: bigint): void {
+  let m = sums.get(key);
+  if (!m) {
+    m = new Map();
+    sums.set(key, m);
+  }
+  m.set(currency, (m.get(currency) ?? 0n) + amount);
 }
 
 // ---------------------------------------------------------------------------------------------- facts
@@ -307,15 +327,11 @@ export function calculateSegmentRevenue(
   currency: string,
   rates: RateMap,
 ): { segments: Array<{ segment: string; revenue: bigint }>; total: bigint; missing: string[] } {
-  const bySegment = new Map<string, Amount[]>();
-  for (const r of rows) {
-    const l = bySegment.get(r.segment) ?? [];
-    l.push({ currency: r.currency, amount: r.revenue });
-    bySegment.set(r.segment, l);
-  }
+  const bySegment = new Map<string, Map<string, bigint>>();
+  for (const r of rows) addTo(bySegment, r.segment, r.currency, r.revenue);
   const missing = new Set<string>();
-  const segments = [...bySegment].map(([segment, amounts]) => {
-    const t = calculateConvertedTotal(amounts, currency, rates);
+  const segments = [...bySegment].map(([segment, sums]) => {
+    const t = convertSums(sums, currency, rates);
     for (const m of t.missing) missing.add(m);
     return { segment, revenue: t.amount };
   });
@@ -370,13 +386,27 @@ export function calculatePartnerRevenue(
   currency: string,
   rates: RateMap,
 ): Map<string, bigint> {
-  const per = new Map<string, Amount[]>();
+  // most partners earn in one currency: a plain sum, and per-currency sums only for the others
+  const per = new Map<string, { currency: string; sum: bigint; others: Map<string, bigint> | null }>();
   for (const r of rows) {
-    const l = per.get(r.partnerId) ?? [];
-    l.push({ currency: r.currency, amount: r.revenue });
-    per.set(r.partnerId, l);
+    const e = per.get(r.partnerId);
+    if (!e) per.set(r.partnerId, { currency: r.currency, sum: r.revenue, others: null });
+    else if (e.currency === r.currency) e.sum += r.revenue;
+    else {
+      e.others ??= new Map();
+      e.others.set(r.currency, (e.others.get(r.currency) ?? 0n) + r.revenue);
+    }
   }
-  return new Map([...per].map(([p, a]) => [p, calculateConvertedTotal(a, currency, rates).amount]));
+  const out = new Map<string, bigint>();
+  for (const [p, e] of per) {
+    if (!e.others && e.currency === currency) out.set(p, e.sum);
+    else {
+      const sums = new Map(e.others ?? []);
+      sums.set(e.currency, e.sum);
+      out.set(p, convertSums(sums, currency, rates).amount);
+    }
+  }
+  return out;
 }
 
 /** Top-partner retention: partners over `threshold` (strictly) in `before` and still over it in `after`. */
