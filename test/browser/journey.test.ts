@@ -502,9 +502,12 @@ describe('the full journey through the UI', () => {
     // ---------- 9. a payout batch through the brand's two approval steps ----------
     page = finance2.page;
     await page.goto('/money/payouts');
-    await pick(page, 'Brand', BRAND.name);
-    await page.getByLabel(/^Pay date/).fill(businessDate());
-    await page.getByRole('button', { name: 'Create batch' }).click();
+    const createForm = page
+      .locator('form')
+      .filter({ has: page.getByRole('button', { name: 'Create batch' }) });
+    await pick(page, 'Brand', BRAND.name, createForm);
+    await createForm.getByRole('textbox', { name: 'Pay date', exact: true }).fill(businessDate());
+    await createForm.getByRole('button', { name: 'Create batch' }).click();
     await page.waitForURL(/\/money\/payouts\/[0-9a-f-]{36}$/);
     const batchUrl = new URL(page.url()).pathname;
     const payRow = page.getByRole('row').filter({ hasText: partner.id.slice(0, 8) });
@@ -583,5 +586,69 @@ describe('the full journey through the UI', () => {
     expect(html).toContain(major(EXPECTED_TOTAL));
 
     expect(visited.length).toBeGreaterThanOrEqual(14);
+  });
+});
+
+describe('the pages the journey added: errors next to the fields', () => {
+  it('the public form, the payout method and the close say what is wrong where it is wrong', async () => {
+    const visitor = await person();
+    let page = visitor.page;
+    await page.goto('/apply/no-such-program');
+    await page.getByRole('heading', { name: 'Program not found' }).waitFor();
+    expect(await axeCheck(page)).toEqual([]);
+
+    await page.goto('/apply/lucky-spins');
+    await page.getByLabel(/^Name/).fill('Too Short');
+    await page.getByLabel(/^E-mail/).fill('short@password.test');
+    await page.getByLabel(/^Password/).fill('short');
+    await page.getByRole('checkbox', { name: 'IB' }).check();
+    await page.getByRole('button', { name: 'Submit application' }).click();
+    // the API's message under the Password field (PasswordInput describes its input with it)
+    await page.getByText(/fewer than 10 characters/i).waitFor();
+    expect(await page.locator('input[type="password"]').getAttribute('aria-describedby')).toContain(
+      (await page.getByText(/fewer than 10 characters/i).getAttribute('id')) ?? 'no-id',
+    );
+    await checkPage(visitor, 'apply-field-error');
+    const stored = await server.services.db
+      .selectFrom('partners')
+      .select('id')
+      .where('email', '=', 'short@password.test')
+      .execute();
+    expect(stored).toEqual([]);
+
+    // an IBAN with a wrong check digit is refused next to the IBAN field
+    const maya = await person(server.emails.partner);
+    page = maya.page;
+    await page.goto('/portal/onboarding');
+    const form = page.getByRole('form', { name: 'Payout method' });
+    await form.getByLabel(/^Account holder/).fill('Maya Creator');
+    await form.getByLabel(/^IBAN/).fill('DE00 3704 0044 0532 0130 00');
+    await form.getByRole('button', { name: 'Save payout method' }).click();
+    await expect.poll(() => form.getByLabel(/^IBAN/).getAttribute('aria-invalid')).toBe('true');
+    expect(
+      await server.services.db
+        .selectFrom('payment_methods')
+        .select('id')
+        .where('partner_id', '=', server.partnerId)
+        .execute(),
+    ).toEqual([]);
+    expect(maya.errors).toEqual([]);
+
+    // closing a month twice: the first close books it, the second changes nothing and says so
+    const finance = await person(server.emails.finance);
+    page = finance.page;
+    await page.goto('/money/commissions');
+    for (const expected of ['2026-01 closed: 0 line(s)', '2026-01 was already closed and nothing changed']) {
+      await page.getByRole('button', { name: 'Close period' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Close a period' });
+      await pick(page, 'Brand', 'Lucky Spins Casino', dialog);
+      await dialog.getByLabel(/^Period/).fill('2026-13');
+      await dialog.getByText('Use YYYY-MM').waitFor();
+      expect(await dialog.getByRole('button', { name: /^Close / }).isDisabled()).toBe(true);
+      await dialog.getByLabel(/^Period/).fill('2026-01');
+      await dialog.getByRole('button', { name: 'Close 2026-01' }).click();
+      await expect.poll(() => page.getByTestId('close-outcome').textContent()).toContain(expected);
+    }
+    expect(finance.errors).toEqual([]);
   });
 });

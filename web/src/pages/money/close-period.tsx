@@ -63,6 +63,7 @@ export function ClosePeriodAction() {
             <Select
               label="Brand"
               required
+              allowDeselect={false}
               data={(brands.data ?? []).map((b) => ({ value: b.code, label: b.name }))}
               value={brand}
               onChange={setBrand}
