@@ -195,6 +195,10 @@ interface Owner {
   pFxCpa: Comp<'forex_cpa'> | undefined;
   /** Set when the owner has something to compute at finish. */
   active: boolean;
+  /** A CPA paid to this owner in this period's finish. */
+  paidNow: boolean;
+  /** CPA progress carried forward from this period's finish. */
+  progress: CarriedState['cpaProgress'][number] | null;
 }
 
 const ZERO_EXACT: IgExact = {
@@ -412,6 +416,8 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       pMarkup: undefined,
       pFxCpa: undefined,
       active: false,
+      paidNow: false,
+      progress: null,
     };
     byCustomer.set(o.customerId, owner);
     if (ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) {
@@ -1089,7 +1095,6 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const lines: Rec[] = [];
     const lotsOfLine = new Map<Rec, bigint>();
     const newCpaPaid = new Map(cpaPaid);
-    const newProgress = new Map<string, CarriedState['cpaProgress'][number]>();
     const newHistory = new Map(history);
     const newProp = new Map(propIn);
     const newCarry = new Map<string, Map<string, bigint>>();
@@ -1261,10 +1266,15 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     const propGroups = new Map<string, PropGroup>();
 
+    // The customer key is built only when a CPA is paid or progress was carried in.
+    const ckOf = (o: Ownership) => `${o.brandId}\u0000${o.customerId}`;
+    const progOf = (o: Ownership) => (cpaProgress.size > 0 ? cpaProgress.get(ckOf(o)) : undefined);
+    /** Paid now (by this owner, earlier in the loop) or before: what `newCpaPaid.has(key)` answers. */
+    const alreadyPaid = (owner: Owner) => owner.paidNow || (cpaPaid.size > 0 && cpaPaid.has(ckOf(owner.o)));
+
     for (const owner of active) {
       const o = owner.o;
       const who = { partnerId: o.partnerId, segment: o.segment };
-      const ck = `${o.brandId}\u0000${o.customerId}`;
       // ---------- iGaming ----------
       for (const agg of owner.ig ?? []) {
         flushIg(agg);
@@ -1301,7 +1311,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         }
         if (agg.cpa) {
           const cpa = agg.cpa;
-          const prog = cpaProgress.get(ck);
+          const prog = progOf(o);
           const progWager =
             prog && prog.currency === deal.currency
               ? decimalAtScale(parseDecimalOrThrow(prog.wagered), MONEY_SCALE)
@@ -1310,7 +1320,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           const wagered = progWager + ex.wager;
           const bets = (prog?.bets ?? 0) + agg.bets;
           const decision = decideCpa(igCpaRules(cpa), {
-            alreadyPaid: newCpaPaid.has(ck),
+            alreadyPaid: alreadyPaid(owner),
             flags: o.flags ?? NO_FLAGS,
             country: o.country ?? null,
             registeredDay: owner.regDay,
@@ -1344,22 +1354,23 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               }),
               dayString(endDay + cpa.holdDays),
             );
-            newCpaPaid.set(ck, {
+            newCpaPaid.set(ckOf(o), {
               brandId: o.brandId,
               customerId: o.customerId,
               partnerId: o.partnerId,
               componentId: cpa.id,
               periodId,
             });
+            owner.paidNow = true;
           } else if (decision.kind === 'pending') {
-            newProgress.set(ck, {
+            owner.progress = {
               brandId: o.brandId,
               customerId: o.customerId,
               currency: deal.currency,
               wagered: exact(wagered, MONEY_SCALE) || '0',
               bets,
               lots: '0',
-            });
+            };
           }
         }
       }
@@ -1559,7 +1570,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       }
       if (owner.fxCpa) {
         const { deal, comp } = owner.fxCpa;
-        const prog = cpaProgress.get(ck);
+        const prog = progOf(o);
         const lots =
           BigInt(owner.fxCpa.lots) + (prog ? decimalAtScale(parseDecimalOrThrow(prog.lots), LOT_SCALE) : 0n);
         const ftd = ftdIn(owner, deal.currency);
@@ -1577,7 +1588,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             activityFrom: 'first_deposit',
           },
           {
-            alreadyPaid: newCpaPaid.has(ck),
+            alreadyPaid: alreadyPaid(owner),
             flags: o.flags ?? {},
             country: o.country ?? null,
             registeredDay: owner.regDay,
@@ -1611,23 +1622,24 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             },
             dayString(endDay + comp.holdDays),
           );
-          newCpaPaid.set(ck, {
+          newCpaPaid.set(ckOf(o), {
             brandId: o.brandId,
             customerId: o.customerId,
             partnerId: o.partnerId,
             componentId: comp.id,
             periodId,
           });
+          owner.paidNow = true;
         } else if (decision.kind === 'pending') {
-          const prev = newProgress.get(ck);
-          newProgress.set(ck, {
+          const prev = owner.progress;
+          owner.progress = {
             brandId: o.brandId,
             customerId: o.customerId,
             currency: deal.currency,
             wagered: prev?.wagered ?? '0',
             bets: prev?.bets ?? 0,
             lots: exact(lots, LOT_SCALE) || '0',
-          });
+          };
         }
       }
       // ---------- Prop ----------
@@ -1803,7 +1815,6 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
 
     // ---------- prop purchases per partner segment ----------
-    const propThisPeriod = new Map<string, CarriedState['propCommissions'][number]>();
     for (const gk of [...propGroups.keys()].sort()) {
       const g = propGroups.get(gk)!;
       const comp = g.comp;
@@ -1848,7 +1859,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
         const o = owner.o;
         let total = 0n;
         let holdUntil = -1;
-        const sorted = [...agg.purchases].sort((a, b) => a.day - b.day || cmp(a.id, b.id));
+        const sorted = purchasesInOrder(agg.purchases);
         const detail = () =>
           sorted.map(
             (p): Record<string, string> =>
@@ -1893,7 +1904,6 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
             commission: exact(c, MONEY_SCALE + 6) || '0',
             reversed: '0',
           };
-          propThisPeriod.set(p.id, entry);
           newProp.set(p.id, entry);
         }
         if (holdUntil < 0) continue;
@@ -2109,10 +2119,29 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       minId: string;
     }
     const overrideGroups = new Map<string, OverrideGroup>();
-    const chainCache = new Map<
-      string,
-      { anc: { partnerId: string; segment: Segment }; deal: CompiledDeal | undefined }[]
-    >();
+    /**
+     * Per child partner segment: its ancestors with their deals, and the groups already found for each
+     * (child kind, brand, currency, hold-until) and each (ancestor, component) pair, so that a line looks
+     * its groups up by position instead of building their keys.
+     */
+    interface OverrideSlot {
+      readonly kind: LineKind;
+      readonly brandId: string | null;
+      readonly currency: string;
+      readonly holdUntil: string | null;
+      readonly groupKey: string;
+      readonly groups: (OverrideGroup | undefined)[];
+    }
+    interface OverrideChain {
+      readonly pairs: {
+        readonly i: number;
+        readonly anc: { partnerId: string; segment: Segment };
+        readonly deal: CompiledDeal;
+        readonly comp: CompiledComponent;
+      }[];
+      readonly slots: OverrideSlot[];
+    }
+    const chainCache = new Map<string, OverrideChain>();
     const lineCount = lines.length;
     for (let li = 0; li < lineCount; li++) {
       const child = lines[li]!;
@@ -2120,39 +2149,64 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       const childKey = psKeyOf(child.partnerId, child.segment);
       let chain = chainCache.get(childKey);
       if (!chain) {
-        chain = ancestors(child.partnerId, child.segment).map((anc) => ({
-          anc,
-          deal: dealAt(dealsByPs.get(psKeyOf(anc.partnerId, anc.segment)), lastDay),
-        }));
+        const pairs: OverrideChain['pairs'] = [];
+        const ancs = ancestors(child.partnerId, child.segment);
+        for (let i = 0; i < ancs.length; i++) {
+          const anc = ancs[i]!;
+          const deal = dealAt(dealsByPs.get(psKeyOf(anc.partnerId, anc.segment)), lastDay);
+          if (!deal) continue;
+          for (const comp of deal.components) pairs.push({ i, anc, deal, comp });
+        }
+        chain = { pairs, slots: [] };
         chainCache.set(childKey, chain);
       }
-      if (chain.length === 0) continue;
+      const pairs = chain.pairs;
+      if (pairs.length === 0) continue;
+      let slot: OverrideSlot | undefined;
+      for (const s of chain.slots) {
+        if (
+          s.kind === child.kind &&
+          s.brandId === child.brandId &&
+          s.currency === child.currency &&
+          s.holdUntil === child.holdUntil
+        ) {
+          slot = s;
+          break;
+        }
+      }
+      if (!slot) {
+        slot = {
+          kind: child.kind,
+          brandId: child.brandId,
+          currency: child.currency,
+          holdUntil: child.holdUntil,
+          groupKey: `${childKey}\u0000${child.kind}\u0000${child.brandId ?? '*'}\u0000${child.currency}\u0000${child.holdUntil ?? '*'}`,
+          groups: new Array<OverrideGroup | undefined>(pairs.length).fill(undefined),
+        };
+        chain.slots.push(slot);
+      }
       const lots = lotsOfLine.get(child);
-      const groupKey = `${childKey}\u0000${child.kind}\u0000${child.brandId ?? '*'}\u0000${child.currency}\u0000${child.holdUntil ?? '*'}`;
-      for (let i = 0; i < chain.length; i++) {
-        const { anc, deal } = chain[i]!;
+      for (let p = 0; p < pairs.length; p++) {
+        const { i, anc, deal, comp } = pairs[p]!;
         const depth = i + 1;
-        if (!deal) continue;
-        for (const comp of deal.components) {
-          if (comp.segments && !comp.segments.has(anc.segment)) continue;
-          if (comp.brands && child.brandId !== null && !comp.brands.has(child.brandId)) continue;
-          let rate: bigint | null | undefined;
-          let add: bigint;
-          if (comp.kind === 'forex_lot_override' && lots !== undefined && child.kind === 'fx_rebate') {
-            rate = comp.perLotByDepth[depth - 1] ?? comp.beyond;
-            add = lots;
-          } else if (comp.kind === 'sub_partner_override') {
-            rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
-            add = child.amount;
-          } else continue;
-          if (rate === null || rate === undefined) continue;
-          const key = `${groupKey}\u0000${i}\u0000${comp.id}`;
-          const g = overrideGroups.get(key);
-          if (g) {
-            g.sum += add;
-            g.children.push(child);
-            if (child.lineId < g.minId) g.minId = child.lineId;
-          } else
+        if (comp.segments && !comp.segments.has(anc.segment)) continue;
+        if (comp.brands && child.brandId !== null && !comp.brands.has(child.brandId)) continue;
+        let rate: bigint | null | undefined;
+        let add: bigint;
+        if (comp.kind === 'forex_lot_override' && lots !== undefined && child.kind === 'fx_rebate') {
+          rate = comp.perLotByDepth[depth - 1] ?? comp.beyond;
+          add = lots;
+        } else if (comp.kind === 'sub_partner_override') {
+          rate = comp.ratesByDepth[depth - 1] ?? comp.beyond;
+          add = child.amount;
+        } else continue;
+        if (rate === null || rate === undefined) continue;
+        let g = slot.groups[p];
+        if (!g) {
+          // first line of this slot and pair: the group by key (lines of another slot may share it)
+          const key = `${slot.groupKey}\u0000${i}\u0000${comp.id}`;
+          g = overrideGroups.get(key);
+          if (!g) {
             overrideGroups.set(key, {
               anc,
               deal,
@@ -2164,7 +2218,14 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
               sum: add,
               minId: child.lineId,
             });
+            slot.groups[p] = overrideGroups.get(key);
+            continue;
+          }
+          slot.groups[p] = g;
         }
+        g.sum += add;
+        g.children.push(child);
+        if (child.lineId < g.minId) g.minId = child.lineId;
       }
     }
     for (const g of overrideGroups.values()) {
@@ -2313,9 +2374,12 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     const propOut = [...newProp.values()].filter((e) => dayNumber(e.reverseUntil) >= endDay);
     sortByKey(propOut, (e) => e.purchaseId);
+    // progress of the owners computed now (in customer order), then progress carried on untouched (an
+    // owner computed now replaced its own, or was paid)
+    const newProgress: CarriedState['cpaProgress'][number][] = [];
+    for (const owner of active) if (owner.progress) newProgress.push(owner.progress);
     for (const [ck, p] of cpaProgress)
-      if (!newProgress.has(ck) && !newCpaPaid.has(ck) && !owners.get(p.brandId)?.get(p.customerId)?.active)
-        newProgress.set(ck, p);
+      if (!newCpaPaid.has(ck) && !owners.get(p.brandId)?.get(p.customerId)?.active) newProgress.push(p);
     const state: CarriedState = {
       schemaVersion: 1,
       periodId,
@@ -2325,9 +2389,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
           cmp(a.partnerId, b.partnerId) || cmp(a.segment, b.segment) || cmp(a.componentId, b.componentId),
       ),
       cpaPaid: sortByKey([...newCpaPaid.values()], (a) => `${a.brandId}\u0000${a.customerId}`),
-      cpaProgress: [...newProgress.values()].sort(
-        (a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId),
-      ),
+      cpaProgress: newProgress.sort((a, b) => cmp(a.brandId, b.brandId) || cmp(a.customerId, b.customerId)),
       rollingVolume: volumeOut,
       propCommissions: propOut,
     };
@@ -2617,6 +2679,17 @@ function sortByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
   const keys = [...byKey.keys()].sort();
   for (let i = 0; i < keys.length; i++) items[i] = byKey.get(keys[i]!)!;
   return items;
+}
+
+/** Purchases by day, then id: the list itself when already in that order (as rows usually come), else a sorted copy. */
+function purchasesInOrder<T extends { day: number; id: string }>(list: T[]): T[] {
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i - 1]!;
+    const b = list[i]!;
+    if (a.day > b.day || (a.day === b.day && a.id > b.id))
+      return [...list].sort((x, y) => x.day - y.day || cmp(x.id, y.id));
+  }
+  return list;
 }
 
 function cmp(a: string, b: string): number {
