@@ -160,3 +160,8 @@ export async function markThreadRead(
     );
   return rows.length;
 }
+
+/** GDPR erasure of a partner: every message of its thread keeps its row and read state, not its text. */
+export async function eraseThread(db: Db, partnerId: string): Promise<void> {
+  await db.updateTable('messages').set({ body: '[erased]' }).where('partner_id', '=', partnerId).execute();
+}

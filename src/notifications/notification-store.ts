@@ -157,3 +157,21 @@ export async function countUnread(db: Db, userId: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/**
+ * GDPR erasure of a partner: the text of its logins' notifications and of staff notifications about it (those
+ * linking to the partner) is replaced; the rows stay (delivery state). Call it in the erasure's transaction.
+ */
+export async function eraseNotificationsAbout(db: Db, partnerId: string): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ title: '[erased]', body: '[erased]' })
+    .where((eb) =>
+      eb.or([
+        eb('user_id', 'in', eb.selectFrom('users').select('id').where('partner_id', '=', partnerId)),
+        eb('link', '=', `/partners/${partnerId}`),
+        eb('link', 'like', `/partners/${partnerId}?%`),
+      ]),
+    )
+    .execute();
+}

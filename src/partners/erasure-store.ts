@@ -3,11 +3,13 @@ import { type Actor, appendAudit } from '../audit/audit-store.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/http/errors.js';
 import { type PartnerRow, recordPartnerEvent } from './partner-store.js';
+import { eraseThread } from '../messages/message-store.js';
+import { eraseNotificationsAbout } from '../notifications/notification-store.js';
 
 /**
  * GDPR erasure of a rejected or terminated partner. Personal data is removed or replaced by a pseudonym
  * (`Erased partner <id prefix>`): name, contact, company contact, address, notes, e-mail, payment details,
- * application answers, invitation addresses, note texts, NPS comments, document files (their metadata and
+ * application answers, invitation addresses, note texts, NPS comments, message texts, notification texts, document files (their metadata and
  * hashes stay as evidence of vetting) and the login (disabled, sessions and keys revoked). Kept, because
  * financial and regulatory records require them: the id, country, segments, status history, tax-form status,
  * contracts (the accepted legal text), tracking codes, ledger and the audit trail.
@@ -65,6 +67,8 @@ export async function erasePartner(
     .where('partner_id', '=', partner.id)
     .execute();
   await trx.updateTable('nps_answers').set({ comment: null }).where('partner_id', '=', partner.id).execute();
+  await eraseThread(trx, partner.id);
+  await eraseNotificationsAbout(trx, partner.id);
   const docs = await trx
     .updateTable('documents')
     .set({ file_name: '[erased]', storage_key: null, erased_at: now })

@@ -363,6 +363,34 @@ describe(`messages between a partner and its manager [${ENGINE}]`, () => {
     ).toHaveLength(1);
   });
 
+  it('erasing the partner (GDPR) erases the thread and the notification texts, keeping the rows', async () => {
+    const { partnerId, login } = await partnerWithLogin('active');
+    await login.request('POST', '/api/v1/portal/messages', { body: 'My phone is +44 7700 900123' });
+    await pm.request('POST', `/api/v1/partners/${partnerId}/messages`, { body: 'Thanks, noted.' });
+    await t.services.db
+      .updateTable('partners')
+      .set({ status: 'terminated' })
+      .where('id', '=', partnerId)
+      .execute();
+    const erased = await admin.request('POST', `/api/v1/partners/${partnerId}/erase`, {
+      reason: 'GDPR request',
+    });
+    expect(erased.statusCode, erased.body).toBe(200);
+    const thread = (await admin.request('GET', `/api/v1/partners/${partnerId}/messages`)).json();
+    expect(thread.items.map((m: { body: string }) => m.body)).toEqual(['[erased]', '[erased]']);
+    const texts = await t.services.db
+      .selectFrom('notifications')
+      .select(['title', 'body'])
+      .where((eb) =>
+        eb.or([eb('user_id', '=', login.userId), eb('link', '=', `/partners/${partnerId}?tab=messages`)]),
+      )
+      .execute();
+    expect(texts).toHaveLength(2);
+    expect(texts.every((n) => n.title === '[erased]' && n.body === '[erased]')).toBe(true);
+    const more = await pm.request('POST', `/api/v1/partners/${partnerId}/messages`, { body: 'still there?' });
+    expect(more.statusCode).toBe(409);
+  });
+
   it('a partner without a manager writes to the admins', async () => {
     const { login } = await partnerWithLogin('active', null);
     await login.request('POST', '/api/v1/portal/messages', { body: 'Anyone there?' });
