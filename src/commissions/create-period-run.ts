@@ -389,6 +389,21 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
   const owners = new Map<string, Map<string, Owner>>();
   const ndcCount = new Map<string, Map<string, number>>(); // psKey → brand → new depositing customers this period
   const cpaCandidates: Owner[] = [];
+  // one key string per partner segment, shared by its owners (not one per customer)
+  const psKeys = new Map<string, Map<string, string>>();
+  const internPsKey = (partnerId: string, segment: string): string => {
+    let bySegment = psKeys.get(partnerId);
+    if (!bySegment) {
+      bySegment = new Map();
+      psKeys.set(partnerId, bySegment);
+    }
+    let key = bySegment.get(segment);
+    if (key === undefined) {
+      key = psKeyOf(partnerId, segment);
+      bySegment.set(segment, key);
+    }
+    return key;
+  };
   for (const o of ctx.ownership) {
     const brand = brands.get(o.brandId);
     if (!brand) continue;
@@ -401,7 +416,7 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     const owner: Owner = {
       o,
       brand,
-      psKey: psKeyOf(o.partnerId, o.segment),
+      psKey: internPsKey(o.partnerId, o.segment),
       regDay: dayNumber(o.registeredAt),
       ftdDay,
       deals: null,
@@ -428,13 +443,13 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
       }
       byBrand.set(o.brandId, (byBrand.get(o.brandId) ?? 0) + 1);
     }
-    const ck = `${o.brandId}\u0000${o.customerId}`;
-    if (
-      !cpaPaid.has(ck) &&
-      ((ftdDay !== null && ftdDay >= startDay && ftdDay < endDay) || cpaProgress.has(ck))
-    )
-      cpaCandidates.push(owner);
+    const ftdNow = ftdDay !== null && ftdDay >= startDay && ftdDay < endDay;
+    if (ftdNow || cpaProgress.size > 0) {
+      const ck = `${o.brandId}\u0000${o.customerId}`;
+      if (!cpaPaid.has(ck) && (ftdNow || cpaProgress.has(ck))) cpaCandidates.push(owner);
+    }
   }
+  psKeys.clear();
 
   // ----- issues -----
   const issues = new Map<string, RunIssue & { count?: number }>();
