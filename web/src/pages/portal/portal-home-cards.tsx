@@ -141,7 +141,7 @@ export function NpsCard() {
   return (
     <Card withBorder radius="md" padding="md">
       <Text size="xs" c="dimmed" fw={600} tt="uppercase" mb={6}>
-        How likely are you to recommend us to another partner?
+        Partner survey
       </Text>
       <SimpleGrid cols={1} spacing="md">
         {q.data.items.map((s) => (
