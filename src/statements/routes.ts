@@ -7,6 +7,7 @@ import { partnerInReach } from '../ledger/routes.js';
 import { notFound } from '../platform/http/errors.js';
 import { errors, IdParams } from '../platform/http/schemas.js';
 import { formatStatementCsv, formatStatementHtml } from './calculate-statement.js';
+import { formatStatementPdf } from './statement-pdf.js';
 import { issueStatement, statementContent, verifyStatement } from './statement-store.js';
 
 const ALL = [...STAFF_ROLES, 'partner' as const];
@@ -88,11 +89,17 @@ export const statementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: { roles: ALL } },
       schema: {
         tags: ['ledger'],
-        summary: 'A sealed statement as JSON (the canonical content), HTML or CSV',
+        summary:
+          'A sealed statement as JSON (the canonical content), HTML, CSV or PDF (each carries the seal)',
         params: IdParams,
         querystring: Type.Object({
           format: Type.Optional(
-            Type.Union([Type.Literal('json'), Type.Literal('html'), Type.Literal('csv')]),
+            Type.Union([
+              Type.Literal('json'),
+              Type.Literal('html'),
+              Type.Literal('csv'),
+              Type.Literal('pdf'),
+            ]),
           ),
         }),
         response: { 200: Type.Any(), ...errors(401, 403, 404) },
@@ -108,6 +115,11 @@ export const statementRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .send(formatStatementHtml(c, st.sha256));
       if (f === 'csv')
         return reply.header('content-type', 'text/csv; charset=utf-8').send(formatStatementCsv(c, st.sha256));
+      if (f === 'pdf')
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `inline; filename="statement-${c.period}-${st.id}.pdf"`)
+          .send(await formatStatementPdf(c, st.sha256));
       return { id: st.id, sha256: st.sha256, content: c };
     },
   );

@@ -283,4 +283,37 @@ describe('a clawback that leaves a partner negative', () => {
     const v = await finance.request('GET', `/api/v1/statements/${st.json().id}/verify`);
     expect(v.json()).toMatchObject({ ok: true });
   });
+
+  it('the statement as PDF carries the same seal and totals', async () => {
+    const st = await finance.request('POST', '/api/v1/statements', {
+      brandId,
+      partnerId: reset,
+      period: '2025-03',
+    });
+    const { id, sha256 } = st.json() as { id: string; sha256: string };
+    const content = (await finance.request('GET', `/api/v1/statements/${id}?format=json`)).json().content as {
+      totals: { currency: string; commission: string; adjustments: string; lines: number }[];
+    };
+    const pdf = await finance.request('GET', `/api/v1/statements/${id}?format=pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const raw = pdf.rawPayload.toString('latin1');
+    expect(raw.startsWith('%PDF-')).toBe(true);
+    // the text shown: every TJ array's hex strings, decoded (standard fonts, uncompressed content streams)
+    const shown = [...raw.matchAll(/\[([^\]]*)\]\s*TJ/g)]
+      .map((m) =>
+        [...m[1]!.matchAll(/<([0-9a-fA-F]*)>/g)]
+          .map((h) => Buffer.from(h[1]!, 'hex').toString('latin1'))
+          .join(''),
+      )
+      .join('\n');
+    expect(shown).toContain(sha256);
+    const t = content.totals[0]!;
+    expect(t.commission).toBe('120.00'); // the write-off booked in March
+    expect(shown).toContain(
+      `${t.currency}: commission ${t.commission}, of which adjustments ${t.adjustments}`,
+    );
+    expect(shown).toContain('write_off');
+    expect(raw).toContain(`sha256 ${sha256}`); // the document's Subject
+  });
 });

@@ -382,7 +382,7 @@ export const issueStatement = (body: { brandId: string; partnerId: string; perio
 export const verifyStatement = (id: string) =>
   http.get<StatementVerification>(`/statements/${enc(id)}/verify`);
 /** A download link (same-origin GET with the session cookie): the sealed statement as HTML or CSV. */
-export const statementUrl = (id: string, format: 'html' | 'csv') =>
+export const statementUrl = (id: string, format: 'html' | 'csv' | 'pdf') =>
   `/api/v1/statements/${enc(id)}` + `?format=${format}`;
 
 // ---- reconciliation ----

@@ -65,6 +65,9 @@ export function StatementsList({ partnerId }: { partnerId?: string }) {
                   <Anchor href={statementUrl(s.id, 'csv')} download>
                     CSV
                   </Anchor>
+                  <Anchor href={statementUrl(s.id, 'pdf')} target="_blank" rel="noopener">
+                    PDF
+                  </Anchor>
                 </Group>
               </Table.Td>
               <Table.Td>
