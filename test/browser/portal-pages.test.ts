@@ -181,10 +181,23 @@ describe('partner portal pages', () => {
     await page.getByRole('heading', { level: 1, name: 'Sub-partners' }).waitFor();
     await page.getByText('No sub-partners yet').waitFor();
     await check('portal-sub-partners');
+    // An NPS survey opened by staff: the partner answers it once on Home.
+    await sql`insert into nps_surveys (id, question, segment, opened_by, opened_at, closes_at)
+      values (${uuidv7()}::uuid, 'How likely are you to recommend our program?', null, 'browser-test', now(), null)`.execute(
+      server.services.db,
+    );
     await nav('Home');
     await page.getByText('No commission yet: it appears after the first period closes.').waitFor();
     await page.getByText(/Lucky Spins Casino: next payout from/).waitFor();
+    await page.getByRole('radio', { name: 'Score 9' }).click();
     await check('portal-home');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await page.getByText('you answered', { exact: false }).waitFor();
+    const answers = await server.services.db
+      .selectFrom('nps_answers')
+      .select(['partner_id', 'score'])
+      .execute();
+    expect(answers).toEqual([{ partner_id: server.partnerId, score: 9 }]);
   });
 
   it('Postbacks: saves a postback configuration, pauses and re-enables it', async () => {

@@ -1,7 +1,12 @@
 import { Group, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { getPortalOverrideEarnings, getPortalSubPartnerTotals, getPortalTracking } from '../../api/endpoints';
+import {
+  getPortalBalance,
+  getPortalOverrideEarnings,
+  getPortalSubPartnerTotals,
+  getPortalTracking,
+} from '../../api/endpoints';
 import { PeriodSelect, type PeriodPreset, presetPeriod } from '../../components/period-select';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { amounts, SubPartnerTotals } from '../../components/sub-partner-totals';
@@ -15,6 +20,7 @@ export function PortalSubPartnersPage() {
     queryKey: ['portal', 'override-earnings', period],
     queryFn: () => getPortalOverrideEarnings(period),
   });
+  const programs = useQuery({ queryKey: ['portal', 'balance'], queryFn: getPortalBalance });
   const recruitment = tracking.data?.links.filter((l) => l.kind === 'recruitment') ?? [];
   return (
     <>
@@ -89,7 +95,9 @@ export function PortalSubPartnersPage() {
         <SubPartnerTotals
           queryKey={['portal', 'sub-partner-totals', period]}
           load={() => getPortalSubPartnerTotals(period)}
-          brandName={(id) => id.slice(0, 8)}
+          brandName={(id) =>
+            programs.data?.payouts.find((b) => b.brandId === id)?.brandName ?? id.slice(0, 8)
+          }
         />
       )}
     </>
