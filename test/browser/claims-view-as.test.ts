@@ -122,7 +122,7 @@ describe('missing-commission claims and view as partner', () => {
     await banner.getByText('Viewing as Maya Creator — read-only').waitFor();
     await page.waitForURL(/\/portal$/);
     await checkPage(t, 'view-as-portal-home');
-    await page.getByRole('link', { name: 'Earnings and statements' }).click();
+    await page.getByRole('link', { name: 'Earnings' }).click();
     await page.getByRole('table', { name: 'Your claims' }).getByText('Accepted', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'File claim' }).isDisabled()).toBe(true);
     await checkPage(t, 'view-as-portal-earnings');

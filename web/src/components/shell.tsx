@@ -116,7 +116,7 @@ const PARTNER_NAV: NavGroup[] = [
       { to: '/portal/customers', label: 'Customers', icon: IconUsers, area: 'portal' },
       { to: '/portal/sub-partners', label: 'Sub-partners', icon: IconHierarchy, area: 'portal' },
       { to: '/portal/postbacks', label: 'Postbacks', icon: IconWebhook, area: 'portal' },
-      { to: '/portal/earnings', label: 'Earnings and statements', icon: IconReceipt, area: 'portal' },
+      { to: '/portal/earnings', label: 'Earnings', icon: IconReceipt, area: 'portal' },
       { to: '/portal/payouts', label: 'Payouts and statements', icon: IconWallet, area: 'portal' },
       { to: '/portal/profile', label: 'Profile', icon: IconUserCircle, area: 'portal' },
       { to: '/portal/api-keys', label: 'API keys', icon: IconKey, area: 'portal' },
