@@ -318,7 +318,8 @@ describe('the full journey through the UI', () => {
     await checkPage(compliance, 'document-review');
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByText('Approved', { exact: true }).first().waitFor();
+    // approved: the workflow offers Terminate (never before approval)
+    await page.getByRole('button', { name: 'Terminate' }).waitFor();
 
     // ---------- 3. a contract is issued (the partner has no manager yet: the admin issues it) ----------
     page = admin.page;
@@ -345,7 +346,17 @@ describe('the full journey through the UI', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Activate' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Activate' }).click();
-    await page.getByText('Active', { exact: true }).first().waitFor();
+    // active: the workflow offers Suspend (only an active partner can be suspended)
+    await page.getByRole('button', { name: 'Suspend' }).waitFor();
+    expect(
+      (
+        await server.services.db
+          .selectFrom('partners')
+          .select('status')
+          .where('id', '=', partner.id)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('active');
 
     // ---------- 4. the partner builds a tracking link and copies it ----------
     page = applicant.page;
@@ -586,7 +597,7 @@ describe('the full journey through the UI', () => {
     expect(html).toContain(major(EXPECTED_TOTAL));
 
     expect(visited.length).toBeGreaterThanOrEqual(14);
-  });
+  }, 240_000);
 });
 
 describe('the pages the journey added: errors next to the fields', () => {
