@@ -95,21 +95,46 @@ export const ACTIVITY_COLUMNS: Record<ActivityKind, readonly Col[]> = {
 /** Minor-unit digits of the currencies activity may use (ISO 4217). */
 const DIGITS: Record<string, number> = { JPY: 0, KRW: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
 const CURRENCY = /^[A-Z]{3}$/;
-const MONEY = /^-?\d{1,15}(?:\.(\d{1,3}))?$/;
 const ID = /^[\x21-\x7e]{1,128}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const LOTS = /^\d{1,10}(\.\d{1,4})?$/;
 
+/**
+ * A decimal in major units (`-?\d{1,15}(\.\d{1,3})?`, at most `digits` decimals) as minor units without
+ * leading zeros, or undefined. A scan of the characters: this runs for every amount of large imports.
+ */
 function toMinor(text: string, digits: number): string | undefined {
-  const m = MONEY.exec(text);
-  if (!m) return undefined;
-  const frac = m[1] ?? '';
-  if (frac.length > digits) return undefined;
-  const neg = text.startsWith('-');
-  const int = (neg ? text.slice(1) : text).split('.')[0]!;
-  const s = (int + frac.padEnd(digits, '0')).replace(/^0+(?=\d)/, '');
+  const n = text.length;
+  const neg = text.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  const intEnd = i;
+  if (intEnd === intStart || intEnd - intStart > 15) return undefined;
+  let frac = '';
+  if (i < n) {
+    if (text.charCodeAt(i) !== 46) return undefined;
+    const fracStart = ++i;
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    if (i < n || i === fracStart || i - fracStart > 3 || i - fracStart > digits) return undefined;
+    frac = text.slice(fracStart);
+  }
+  let z = intStart;
+  while (z < intEnd - 1 && text.charCodeAt(z) === 48) z++;
+  let s = text.slice(z, intEnd) + frac;
+  for (let k = frac.length; k < digits; k++) s += '0';
+  if (s.charCodeAt(0) === 48 && s.length > 1) {
+    // "0.05" → "005" → "5"
+    let k = 0;
+    while (k < s.length - 1 && s.charCodeAt(k) === 48) k++;
+    s = s.slice(k);
+  }
   return neg && s !== '0' ? `-${s}` : s;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /**
@@ -120,15 +145,44 @@ export function validateActivityRow(
   kind: ActivityKind,
   get: (name: string) => string | undefined,
   rowPath: string,
-): { ok: true; values: (string | null)[] } | { ok: false; errors: FieldError[] } {
+): ActivityRowResult {
+  const cols = ACTIVITY_COLUMNS[kind];
+  return validateActivityRecord(
+    kind,
+    cols.map((c) => get(c.name)),
+    IDENTITY[kind],
+    rowPath,
+  );
+}
+
+export type ActivityRowResult = { ok: true; values: (string | null)[] } | { ok: false; errors: FieldError[] };
+
+const IDENTITY = Object.fromEntries(
+  ACTIVITY_KINDS.map((k) => [k, ACTIVITY_COLUMNS[k].map((_c, i) => i)]),
+) as Record<ActivityKind, number[]>;
+
+/**
+ * The same check on a parsed CSV record: `index[i]` is the record position of column i (-1: absent).
+ * No per-row lookups by name; each timestamp is parsed once.
+ */
+export function validateActivityRecord(
+  kind: ActivityKind,
+  record: readonly (string | undefined)[],
+  index: readonly number[],
+  rowPath: string,
+): ActivityRowResult {
   const cols = ACTIVITY_COLUMNS[kind];
   const errors: FieldError[] = [];
   const values: (string | null)[] = new Array(cols.length);
-  const currency = get('currency')?.trim().toUpperCase() ?? '';
+  const ci = CURRENCY_INDEX[kind];
+  const currency = (index[ci] ?? -1) < 0 ? '' : (record[index[ci]!]?.trim().toUpperCase() ?? '');
   const digits = DIGITS[currency] ?? 2;
+  let opened = Number.NaN;
+  let closed = Number.NaN;
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
-    const raw = get(c.name);
+    const j = index[i]!;
+    const raw = j < 0 ? undefined : record[j];
     const v = raw === undefined ? '' : raw.trim();
     if (v === '') {
       if (c.required) errors.push({ path: `${rowPath}/${c.name}`, message: 'is required' });
@@ -153,17 +207,20 @@ export function validateActivityRow(
         if (out === undefined) msg = `must be a decimal with at most ${digits} decimals`;
         break;
       case 'int':
-        if (!/^\d{1,9}$/.test(v)) msg = 'must be a whole number';
+        if (!INT.test(v)) msg = 'must be a whole number';
         break;
       case 'date':
         if (!DATE.test(v) || Number.isNaN(Date.parse(v))) msg = 'must be a date YYYY-MM-DD';
         break;
-      case 'timestamp':
-        if (!TS.test(v) || Number.isNaN(Date.parse(v))) msg = 'must be an ISO 8601 date-time with a zone';
+      case 'timestamp': {
+        const at = TS.test(v) ? Date.parse(v) : Number.NaN;
+        if (Number.isNaN(at)) msg = 'must be an ISO 8601 date-time with a zone';
+        else if (c.name === 'opened_at') opened = at;
+        else if (c.name === 'closed_at') closed = at;
         break;
+      }
       case 'lots':
-        if (!LOTS.test(v) || /^0+(\.0+)?$/.test(v))
-          msg = 'must be a positive decimal with at most 4 decimals';
+        if (!LOTS.test(v) || ZERO_LOTS.test(v)) msg = 'must be a positive decimal with at most 4 decimals';
         break;
       case 'enum':
         if (!c.values!.includes(v)) msg = `must be one of ${c.values!.join(', ')}`;
@@ -172,7 +229,13 @@ export function validateActivityRow(
     if (msg) errors.push({ path: `${rowPath}/${c.name}`, message: msg });
     values[i] = out ?? null;
   }
-  if (kind === 'trades' && errors.length === 0 && Date.parse(values[8]!) < Date.parse(values[7]!))
+  if (kind === 'trades' && errors.length === 0 && closed < opened)
     errors.push({ path: `${rowPath}/closed_at`, message: 'is before opened_at' });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, values };
 }
+
+const INT = /^\d{1,9}$/;
+const ZERO_LOTS = /^0+(\.0+)?$/;
+const CURRENCY_INDEX = Object.fromEntries(
+  ACTIVITY_KINDS.map((k) => [k, ACTIVITY_COLUMNS[k].findIndex((c) => c.name === 'currency')]),
+) as Record<ActivityKind, number>;

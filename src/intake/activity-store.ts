@@ -128,6 +128,15 @@ const SPECS: Record<ActivityKind, MergeSpec> = {
   },
 };
 
+/** Positions (in the validated values) of the external key of each kind. */
+const KEY_VALUES: Record<ActivityKind, number[]> = {
+  'igaming-days': [0, 1, 2],
+  trades: [0],
+  'prop-purchases': [0],
+  'prop-refunds': [0],
+  'funded-payouts': [0],
+};
+
 /** Source-side key for de-duplicating rows of one file (the last row of a key wins). */
 const SRC_KEY: Record<ActivityKind, string> = {
   'igaming-days': 's.customer_id, s.date, s.currency',
@@ -143,34 +152,23 @@ export interface MergeCounts {
   unchanged: number;
 }
 
-function mergeSql(kind: ActivityKind, stg: string): string {
-  const s = SPECS[kind];
-  const cols = s.cols.map(([c]) => c);
-  return `
-    with src as (
-      select distinct on (${SRC_KEY[kind]}) s.*, c.id as cust
+/**
+ * The staged rows with their customer ids; when the chunk repeats a key (`dedup`), only the last row of
+ * each key (the sort is skipped for the usual chunk of distinct keys).
+ */
+function srcSql(kind: ActivityKind, stg: string, dedup: boolean): string {
+  return dedup
+    ? `select distinct on (${SRC_KEY[kind]}) s.*, c.id as cust
       from ${stg} s join customers c on c.brand_id = $1 and c.external_id = s.customer_id
-      order by ${SRC_KEY[kind]}, s.line desc
-    ),
-    old as (
-      select customer_id, ${s.keyOut.replace('::text', '')}::text as k, currency, ${s.at} as at, ${s.revenue} as revenue
-      from (select t.* from ${s.table} t join src on t.brand_id = $1 and ${s.match}) t
-    ),
-    up as (
-      insert into ${s.table} as t (brand_id, customer_id, ${cols.join(', ')}, version, received_at)
-      select $1, src.cust, ${s.cols.map(([, e]) => e).join(', ')}, 1, $2 from src
-      on conflict (${s.conflict}) do update set
-        customer_id = excluded.customer_id, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')},
-        version = t.version + 1, received_at = excluded.received_at
-      where (t.customer_id, ${cols.map((c) => `t.${c}`).join(', ')}) is distinct from
-        (excluded.customer_id, ${cols.map((c) => `excluded.${c}`).join(', ')})
-      returning (xmax = 0) as inserted, customer_id, ${s.keyOut} as k, currency, ${s.at} as at, ${s.revenue} as revenue
-    ),
-    contrib as (
-      select customer_id, at, currency, revenue from up
-      union all
-      select o.customer_id, o.at, o.currency, -o.revenue from old o join up on not up.inserted and ${s.upMatch}
-    ),
+      order by ${SRC_KEY[kind]}, s.line desc`
+    : `select s.*, c.id as cust
+      from ${stg} s join customers c on c.brand_id = $1 and c.external_id = s.customer_id`;
+}
+
+/** Rollup deltas (revenue) of `contrib` rows (customer_id, at, currency, revenue) of owned customers. */
+function rollupSql(kind: ActivityKind): string {
+  const s = SPECS[kind];
+  return `
     agg as (
       select date_trunc('hour', x.at) as hour, (x.at)::date as d0,
         (x.at at time zone b.timezone)::date as dz, c.owner_partner_id as partner_id, c.owner_segment as segment,
@@ -191,7 +189,60 @@ function mergeSql(kind: ActivityKind, stg: string): string {
       from agg group by 1, 3, 4, 5, 6, 7 order by 1, 3, 4, 5, 6, 7
       on conflict on constraint rollups_day_key do update set revenue = r.revenue + excluded.revenue
       returning 1
-    )
+    )`;
+}
+
+/**
+ * The fast path of a chunk: a plain INSERT of the rows whose key is not stored yet (an anti-join; no
+ * ON CONFLICT speculation, no read of old rows, no RETURNING). Safe because merges of one brand and kind
+ * hold an advisory lock. When it inserted every row of the chunk, `newRevenueSql` rolls their revenue up;
+ * otherwise the caller rolls it back and runs `mergeSql`.
+ */
+function insertNewSql(kind: ActivityKind, stg: string, dedup: boolean): string {
+  const s = SPECS[kind];
+  const cols = s.cols.map(([c]) => c);
+  return `
+    insert into ${s.table} (brand_id, customer_id, ${cols.join(', ')}, version, received_at)
+    select $1, src.cust, ${s.cols.map(([, e]) => e).join(', ')}, 1, $2 from (${srcSql(kind, stg, dedup)}) src
+    where not exists (select 1 from ${s.table} t where t.brand_id = $1 and ${s.match})`;
+}
+
+/** The revenue of a chunk of rows that were all new, rolled up for the customers with an owner. */
+function newRevenueSql(kind: ActivityKind, stg: string, dedup: boolean): string {
+  const s = SPECS[kind];
+  return `
+    with src as (${srcSql(kind, stg, dedup)}),
+    nw as (select src.cust as customer_id, ${s.cols.map(([c, e]) => `${e} as ${c}`).join(', ')} from src),
+    contrib as (select customer_id, ${s.at} as at, currency, ${s.revenue} as revenue from nw),
+    ${rollupSql(kind)}
+    select 1`;
+}
+
+function mergeSql(kind: ActivityKind, stg: string, dedup: boolean): string {
+  const s = SPECS[kind];
+  const cols = s.cols.map(([c]) => c);
+  return `
+    with src as (${srcSql(kind, stg, dedup)}),
+    old as (
+      select customer_id, ${s.keyOut.replace('::text', '')}::text as k, currency, ${s.at} as at, ${s.revenue} as revenue
+      from (select t.* from ${s.table} t join src on t.brand_id = $1 and ${s.match}) t
+    ),
+    up as (
+      insert into ${s.table} as t (brand_id, customer_id, ${cols.join(', ')}, version, received_at)
+      select $1, src.cust, ${s.cols.map(([, e]) => e).join(', ')}, 1, $2 from src
+      on conflict (${s.conflict}) do update set
+        customer_id = excluded.customer_id, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')},
+        version = t.version + 1, received_at = excluded.received_at
+      where (t.customer_id, ${cols.map((c) => `t.${c}`).join(', ')}) is distinct from
+        (excluded.customer_id, ${cols.map((c) => `excluded.${c}`).join(', ')})
+      returning (xmax = 0) as inserted, customer_id, ${s.keyOut} as k, currency, ${s.at} as at, ${s.revenue} as revenue
+    ),
+    contrib as (
+      select customer_id, at, currency, revenue from up
+      union all
+      select o.customer_id, o.at, o.currency, -o.revenue from old o join up on not up.inserted and ${s.upMatch}
+    ),
+    ${rollupSql(kind)}
     select count(*) filter (where inserted)::int as inserted, count(*) filter (where not inserted)::int as updated,
       (select count(*) from src)::int as total
     from up`;
@@ -225,6 +276,22 @@ export class ActivityLoader {
     private readonly chunkRows = 200_000,
   ) {
     this.cols = ACTIVITY_COLUMNS[kind].map((c) => c.name);
+    // validated money, dates, times, enums and currencies never hold a tab, newline or backslash
+    this.escape = ACTIVITY_COLUMNS[kind].map((c) => c.type === 'id' || c.type === 'text');
+    this.keyCols = KEY_VALUES[kind];
+  }
+
+  private readonly escape: boolean[];
+  private readonly keyCols: number[];
+  /** Keys of the chunk being staged, and whether one repeated (then the merge de-duplicates). */
+  private keys = new Set<string>();
+  private dup = false;
+
+  private noteKey(values: readonly (string | null)[]): void {
+    const k = this.keyCols;
+    const key = k.length === 1 ? values[k[0]!]! : k.map((i) => values[i]).join('\u0000');
+    if (this.keys.has(key)) this.dup = true;
+    else this.keys.add(key);
   }
 
   private async newTable(): Promise<string> {
@@ -243,9 +310,14 @@ export class ActivityLoader {
    */
   add(values: (string | null)[]): undefined | Promise<void> {
     this.line++;
+    this.noteKey(values);
     if (this.s.database.engine === 'postgres' && this.s.config.databaseUrl) {
       let text = String(this.line);
-      for (const v of values) text += `\t${copyText(v)}`;
+      const esc = this.escape;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        text += v === null ? '\t\\N' : esc[i] ? `\t${copyText(v)}` : `\t${v}`;
+      }
       this.pendingText.push(text);
       if (this.pendingText.length >= 2000 || this.line % this.chunkRows === 0) return this.writeCopy();
       return undefined;
@@ -301,20 +373,29 @@ export class ActivityLoader {
         this.s.db,
       );
     }
+    const dedup = this.dup;
+    const distinct = this.keys.size;
+    this.keys = new Set();
+    this.dup = false;
     const prev = this.merging;
-    this.merging = prev.then(() => this.merge(table));
+    this.merging = prev.then(() => this.merge(table, dedup, distinct));
     // surface a failed merge at the next chunk instead of at the end
     if (this.copy === undefined && this.s.database.engine === 'pglite') await this.merging;
   }
 
-  private async merge(table: string): Promise<void> {
+  private async merge(table: string, dedup: boolean, distinct: number): Promise<void> {
     const db = this.s.db as Kysely<Database>;
-    // fresh statistics, or the planner takes the staging table for empty and joins row by row
-    await sql.raw(`analyze ${table}`).execute(db);
+    // fresh statistics (row count, customer ids), or the planner takes the staging table for empty and
+    // joins row by row; the other columns need none
+    await sql.raw(`analyze ${table} (customer_id)`).execute(db);
     // unknown customers and the merge commit together; on PostgreSQL with room for the de-duplicating sort
-    // (a 200,000-row chunk otherwise sorts on disk)
+    // (a 200,000-row chunk otherwise sorts on disk). Merges of one brand and kind take turns (an advisory
+    // lock), so the fast path's plain INSERT cannot meet a key another merge is adding.
     const r = await db.transaction().execute(async (trx) => {
       if (this.s.database.engine === 'postgres') await sql`set local work_mem = '64MB'`.execute(trx);
+      await sql`select pg_advisory_xact_lock(hashtext(${`consort.activity:${this.brandId}:${this.kind}`}))`.execute(
+        trx,
+      );
       const missing = await sql<{ customer_id: string }>`
         select distinct s.customer_id from ${sql.table(table)} s
         where not exists (select 1 from customers c where c.brand_id = ${this.brandId} and c.external_id = s.customer_id)`.execute(
@@ -328,12 +409,23 @@ export class ActivityLoader {
             unnest(${ext.map(() => newPublicCustomerId())}::text[]), ${now}, ${now}
           on conflict (brand_id, external_id) do nothing`.execute(trx);
       }
+      const bind = (text: string) =>
+        text
+          .replaceAll('$1', `'${this.brandId}'::uuid`)
+          .replaceAll('$2', `'${this.s.clock().toISOString()}'::timestamptz`);
+      // new keys first (the usual case: a file of new rows); the upsert only when some keys were stored
+      // new keys first (the usual case: a file of new rows); the upsert only when some keys were stored
+      await sql`savepoint fresh_rows`.execute(trx);
+      const fresh = await sql.raw(bind(insertNewSql(this.kind, table, dedup))).execute(trx);
+      const inserted = Number(fresh.numAffectedRows ?? 0);
+      if (inserted === distinct) {
+        await sql`release savepoint fresh_rows`.execute(trx);
+        await sql.raw(bind(newRevenueSql(this.kind, table, dedup))).execute(trx);
+        return { rows: [{ inserted, updated: 0, total: distinct }] };
+      }
+      await sql`rollback to savepoint fresh_rows`.execute(trx);
       return sql
-        .raw<{ inserted: number; updated: number; total: number }>(
-          mergeSql(this.kind, table)
-            .replaceAll('$1', `'${this.brandId}'::uuid`)
-            .replace('$2', `'${this.s.clock().toISOString()}'::timestamptz`),
-        )
+        .raw<{ inserted: number; updated: number; total: number }>(bind(mergeSql(this.kind, table, dedup)))
         .execute(trx);
     });
     const row = r.rows[0] ?? { inserted: 0, updated: 0, total: 0 };

@@ -10,10 +10,10 @@ import {
   ACTIVITY_COLUMNS,
   ACTIVITY_KINDS,
   type ActivityKind,
-  validateActivityRow,
+  validateActivityRecord,
 } from './activity-kinds.js';
 import { ActivityLoader, type MergeCounts } from './activity-store.js';
-import { readCsvRecords } from './read-csv-records.js';
+import { readCsvBatches } from './read-csv-records.js';
 
 export interface ImportResult extends MergeCounts {
   read: number;
@@ -48,44 +48,36 @@ export async function importActivityCsv(
   const loader = new ActivityLoader(s, brand.id, input.kind);
   let header: string[] | undefined;
   let index: number[] = [];
-  let byName = new Map<string, number>();
-  let line = 1;
   let read = 0;
   let rejected = 0;
   try {
-    for await (const [lineNo, record] of readCsvRecords(input.file, input.onProgress)) {
-      if (!header) {
-        header = record.map((h) => h.trim().toLowerCase());
-        const unknown = header.filter((h) => !cols.some((c) => c.name === h));
-        const missing = cols.filter((c) => c.required && !header!.includes(c.name)).map((c) => c.name);
-        if (unknown.length || missing.length)
-          throw new AppError(
-            'VALIDATION_FAILED',
-            `header: ${unknown.length ? `unknown column(s) ${unknown.join(', ')}` : ''}${unknown.length && missing.length ? '; ' : ''}${missing.length ? `missing ${missing.join(', ')}` : ''}`,
-          );
-        index = cols.map((c) => header!.indexOf(c.name));
-        byName = new Map(cols.map((c, i) => [c.name, index[i]!]));
-        continue;
+    // records arrive in batches (one per chunk read): the loop below stays synchronous unless the loader
+    // has to wait (a full COPY buffer or a chunk boundary)
+    for await (const batch of readCsvBatches(input.file, input.onProgress))
+      for (const [lineNo, record] of batch) {
+        if (!header) {
+          header = record.map((h) => h.trim().toLowerCase());
+          const unknown = header.filter((h) => !cols.some((c) => c.name === h));
+          const missing = cols.filter((c) => c.required && !header!.includes(c.name)).map((c) => c.name);
+          if (unknown.length || missing.length)
+            throw new AppError(
+              'VALIDATION_FAILED',
+              `header: ${unknown.length ? `unknown column(s) ${unknown.join(', ')}` : ''}${unknown.length && missing.length ? '; ' : ''}${missing.length ? `missing ${missing.join(', ')}` : ''}`,
+            );
+          index = cols.map((c) => header!.indexOf(c.name));
+          continue;
+        }
+        read++;
+        const r = validateActivityRecord(input.kind, record, index, '');
+        if (!r.ok) {
+          rejected++;
+          input.onReject?.(lineNo, r.errors.map((e) => `${e.path.slice(1)} ${e.message}`).join('; '));
+          continue;
+        }
+        if (rejected > 0 && input.strict) continue;
+        const wait = loader.add(r.values);
+        if (wait) await wait;
       }
-      line = lineNo;
-      read++;
-      const r = validateActivityRow(
-        input.kind,
-        (name) => {
-          const i = byName.get(name)!;
-          return i < 0 ? undefined : record[i];
-        },
-        '',
-      );
-      if (!r.ok) {
-        rejected++;
-        input.onReject?.(line, r.errors.map((e) => `${e.path.slice(1)} ${e.message}`).join('; '));
-        continue;
-      }
-      if (rejected > 0 && input.strict) continue;
-      const wait = loader.add(r.values);
-      if (wait) await wait;
-    }
     if (rejected > 0 && input.strict)
       throw new AppError('VALIDATION_FAILED', `${rejected} row(s) rejected; nothing imported (--strict)`);
     const counts = await loader.finish();

@@ -39,6 +39,17 @@ export async function* readCsvRecords(
   file: string,
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<[number, string[]]> {
+  for await (const batch of readCsvBatches(file, onBytes)) yield* batch;
+}
+
+/**
+ * The records of a CSV file as `readCsvRecords` reads them, one array per chunk read (about 1 MiB): a large
+ * import loops over each batch synchronously instead of awaiting every record.
+ */
+export async function* readCsvBatches(
+  file: string,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<Array<[number, string[]]>> {
   let rest = '';
   let lineNo = 0;
   let bytes = 0;
@@ -55,6 +66,7 @@ export async function* readCsvRecords(
     }
     const lines = text.split('\n');
     rest = lines.pop()!;
+    const out: Array<[number, string[]]> = [];
     for (let line of lines) {
       lineNo++;
       if (line.endsWith('\r')) line = line.slice(0, -1);
@@ -63,12 +75,12 @@ export async function* readCsvRecords(
         if (!quotesBalanced(pending)) continue;
         const rec = splitQuotedCsv(pending);
         pending = '';
-        yield [pendingStart, rec];
+        out.push([pendingStart, rec]);
         continue;
       }
       if (line === '') continue;
       if (line.indexOf('"') < 0) {
-        yield [lineNo, line.split(',')];
+        out.push([lineNo, line.split(',')]);
         continue;
       }
       if (!quotesBalanced(line)) {
@@ -76,10 +88,11 @@ export async function* readCsvRecords(
         pendingStart = lineNo;
         continue;
       }
-      yield [lineNo, splitQuotedCsv(line)];
+      out.push([lineNo, splitQuotedCsv(line)]);
     }
+    if (out.length > 0) yield out;
   }
   if (rest.endsWith('\r')) rest = rest.slice(0, -1);
-  if (pending) yield [pendingStart, splitQuotedCsv(`${pending}\n${rest}`)];
-  else if (rest !== '') yield [lineNo + 1, rest.indexOf('"') < 0 ? rest.split(',') : splitQuotedCsv(rest)];
+  if (pending) yield [[pendingStart, splitQuotedCsv(`${pending}\n${rest}`)]];
+  else if (rest !== '') yield [[lineNo + 1, rest.indexOf('"') < 0 ? rest.split(',') : splitQuotedCsv(rest)]];
 }
