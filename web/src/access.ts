@@ -31,6 +31,7 @@ export const ACCESS = {
   viewAsPartner: ['admin', 'partner_manager'],
   deliverables: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
   decideDeliverables: ['admin', 'partner_manager'],
+  pauseTracking: ['admin', 'partner_manager', 'compliance'],
   notificationTemplates: ['admin'],
   messages: ['admin', 'partner_manager'],
   tracking: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],

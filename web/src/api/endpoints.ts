@@ -617,3 +617,12 @@ export const rejectClaim = (id: string, response: string) =>
 export const startViewAs = (partnerId: string) =>
   http.post<ViewAsGrant>(`/partners/${enc(partnerId)}/view-as`, {});
 export const endViewAs = (grantId: string) => http.delete<void>(`/view-as/${enc(grantId)}`);
+
+// ---- pausing links and promo codes ----
+type AssetStatusBody = { status: 'active' | 'paused'; reason?: string };
+export const setLinkStatus = (id: string, body: AssetStatusBody) =>
+  http.patch<{ id: string; status: string }>(`/links/${enc(id)}`, body);
+export const setPromoCodeStatus = (id: string, body: AssetStatusBody) =>
+  http.patch<{ id: string; status: string }>(`/promo-codes/${enc(id)}`, body);
+export const setPortalLinkStatus = (id: string, body: { status: 'active' | 'paused' }) =>
+  http.patch<{ id: string; status: string }>(`/portal/links/${enc(id)}`, body);

@@ -22,6 +22,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { createPortalLink, getPortalBalance, getPortalProfile, getPortalTracking } from '../../api/endpoints';
 import type { Segment, TrackingLink } from '../../api/types';
+import { PauseAssetAction } from '../../components/pause-asset';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { formatDate, label, SEGMENT_LABELS } from '../../format';
 import { LinkStats } from './link-stats';
@@ -245,14 +246,17 @@ export function PortalLinksPage() {
                     </Table.Td>
                     <Table.Td>{formatDate(l.createdAt)}</Table.Td>
                     <Table.Td>
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        onClick={() => setQr(l)}
-                        aria-label={`QR code of ${l.name}`}
-                      >
-                        QR code
-                      </Button>
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          size="compact-sm"
+                          variant="subtle"
+                          onClick={() => setQr(l)}
+                          aria-label={`QR code of ${l.name}`}
+                        >
+                          QR code
+                        </Button>
+                        <PauseAssetAction asset={{ ...l, kind: 'link' }} who="partner" />
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
                 ))}

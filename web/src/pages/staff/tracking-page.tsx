@@ -21,12 +21,16 @@ import {
   listTrackingAssets,
   listTrackingOverlaps,
 } from '../../api/endpoints';
+import { can } from '../../access';
+import { PauseAssetAction } from '../../components/pause-asset';
 import { PeriodSelect, type PeriodPreset, presetPeriod } from '../../components/period-select';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { amounts } from '../../components/sub-partner-totals';
 import { formatDate, formatDateTime, label, SEGMENT_LABELS } from '../../format';
+import { useSession } from '../../session';
 
 function Assets() {
+  const mayPause = can(useSession().user.role, 'pauseTracking');
   const [kind, setKind] = useState<'all' | 'link' | 'code'>('all');
   const [status, setStatus] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -94,6 +98,11 @@ function Assets() {
                   <Table.Th>Sub-ids</Table.Th>
                   <Table.Th>Status</Table.Th>
                   <Table.Th>Created</Table.Th>
+                  {mayPause && (
+                    <Table.Th>
+                      <span className="visually-hidden">Actions</span>
+                    </Table.Th>
+                  )}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -119,6 +128,11 @@ function Assets() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>{formatDate(a.createdAt)}</Table.Td>
+                    {mayPause && (
+                      <Table.Td>
+                        <PauseAssetAction asset={a} who="staff" />
+                      </Table.Td>
+                    )}
                   </Table.Tr>
                 ))}
               </Table.Tbody>
