@@ -42,12 +42,13 @@ import {
   IconUsersGroup,
 } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import type { ComponentType } from 'react';
+import { type ComponentType, Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { type Area, can } from '../access';
 import { logout } from '../api/endpoints';
 import { ROLE_LABELS } from '../format';
 import { NotificationBell } from './notification-bell';
+import { LoadingState } from './states';
 import { useSession, useSetSession } from '../session';
 import { setViewAs, ViewAsBanner } from '../view-as';
 
@@ -247,7 +248,9 @@ export function Shell() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <ViewAsBanner />
-        <Outlet />
+        <Suspense fallback={<LoadingState />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );
