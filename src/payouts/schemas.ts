@@ -153,3 +153,32 @@ export const SettleResult = obj({
   id: Type.String({ format: 'uuid' }),
   status: Type.Union([Type.Literal('paid'), Type.Literal('failed')]),
 });
+
+/** POST /statements (201) */
+export const StatementIssued = obj({
+  id: Type.String({ format: 'uuid' }),
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  issuedAt: Type.String(),
+});
+/** GET /statements */
+export const StatementList = obj({
+  items: Type.Array(
+    obj({
+      id: Type.String({ format: 'uuid' }),
+      brandId: Type.String({ format: 'uuid' }),
+      period: Type.String(),
+      sha256: Type.String(),
+      issuedAt: Type.String(),
+    }),
+  ),
+});
+/** GET /statements/:id/verify */
+export const StatementVerification = obj({
+  ok: Type.Boolean(),
+  sha256: Type.String(),
+  message: Type.String(),
+  changed: Type.Optional(
+    Type.Array(Type.String(), { description: 'ids of sealed lines altered after issue' }),
+  ),
+  missing: Type.Optional(Type.Array(Type.String(), { description: 'ids of sealed lines that are gone' })),
+});

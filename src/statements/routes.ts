@@ -7,6 +7,7 @@ import { partnerInReach } from '../ledger/routes.js';
 import { notFound } from '../platform/http/errors.js';
 import { errors, IdParams } from '../platform/http/schemas.js';
 import { formatStatementCsv, formatStatementHtml } from './calculate-statement.js';
+import { StatementIssued, StatementList, StatementVerification } from '../payouts/schemas.js';
 import { formatStatementPdf } from './statement-pdf.js';
 import { issueStatement, statementContent, verifyStatement } from './statement-store.js';
 
@@ -31,7 +32,7 @@ export const statementRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), ...errors(400, 401, 403, 404, 409) },
+        response: { 201: StatementIssued, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
@@ -50,7 +51,7 @@ export const statementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['ledger'],
         summary: "A partner's statements",
         querystring: Type.Object({ partnerId: Type.Optional(Type.String({ format: 'uuid' })) }),
-        response: { 200: Type.Any(), ...errors(401, 403, 404) },
+        response: { 200: StatementList, ...errors(401, 403, 404) },
       },
     },
     async (req) => {
@@ -133,7 +134,7 @@ export const statementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Verify a sealed statement: its seal, the audit record of the seal, and every line unchanged',
         params: IdParams,
-        response: { 200: Type.Any(), ...errors(401, 403, 404) },
+        response: { 200: StatementVerification, ...errors(401, 403, 404) },
       },
     },
     async (req) => {
