@@ -32,6 +32,7 @@ export const ACCESS = {
   deliverables: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
   decideDeliverables: ['admin', 'partner_manager'],
   pauseTracking: ['admin', 'partner_manager', 'compliance'],
+  manualAdjust: ['finance'],
   notificationTemplates: ['admin'],
   messages: ['admin', 'partner_manager'],
   tracking: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],

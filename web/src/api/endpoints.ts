@@ -626,3 +626,13 @@ export const setPromoCodeStatus = (id: string, body: AssetStatusBody) =>
   http.patch<{ id: string; status: string }>(`/promo-codes/${enc(id)}`, body);
 export const setPortalLinkStatus = (id: string, body: { status: 'active' | 'paused' }) =>
   http.patch<{ id: string; status: string }>(`/portal/links/${enc(id)}`, body);
+
+/** Finance: a manual adjustment line for a partner (signed amount, reason; booked pending). */
+export const bookManualAdjustment = (
+  partnerId: string,
+  body: { brandId: string; amount: string; currency: string; reason: string },
+) =>
+  http.post<{ id: string; amount: string; currency: string; bookedIn: string }>(
+    `/partners/${enc(partnerId)}/adjustments`,
+    body,
+  );

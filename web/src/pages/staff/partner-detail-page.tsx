@@ -43,6 +43,7 @@ import { StaffClaims } from '../../components/claims';
 import { PartnerMessages } from '../../components/partner-messages';
 import { EmptyState, ErrorState, FormError, LoadingState } from '../../components/states';
 import { StatusActions } from '../../components/status-actions';
+import { PartnerMoneyTab } from './partner-money-tab';
 import { CustomersTab, RemindersPanel, SubPartnerTotalsTab } from './partner-extra-tabs';
 import { DOC_TYPE_LABELS, VettingChecklist } from '../../components/vetting-checklist';
 import { formatDate, formatDateTime, label, SEGMENT_LABELS, STATUS_LABELS, statusColor } from '../../format';
@@ -596,7 +597,12 @@ function ViewAsButton({ partnerId }: { partnerId: string }) {
   const start = useMutation({
     mutationFn: () => startViewAs(partnerId),
     onSuccess: (g) => {
-      setViewAs({ grantId: g.grantId, partnerId: g.partnerId, partnerName: g.partnerName, expiresAt: g.expiresAt });
+      setViewAs({
+        grantId: g.grantId,
+        partnerId: g.partnerId,
+        partnerName: g.partnerName,
+        expiresAt: g.expiresAt,
+      });
       switchIdentity();
       navigate('/portal');
     },
@@ -697,6 +703,7 @@ export function PartnerDetailPage() {
           <Tabs.Tab value="contracts">Contracts</Tabs.Tab>
           <Tabs.Tab value="tracking">Links and codes</Tabs.Tab>
           <Tabs.Tab value="customers">Customers</Tabs.Tab>
+          {can(role, 'money') && <Tabs.Tab value="money">Commissions and balance</Tabs.Tab>}
           <Tabs.Tab value="subs">Sub-partners</Tabs.Tab>
           <Tabs.Tab value="timeline">Timeline</Tabs.Tab>
           <Tabs.Tab value="claims">Claims</Tabs.Tab>
@@ -717,6 +724,11 @@ export function PartnerDetailPage() {
         <Tabs.Panel value="tracking" pt="md">
           <TrackingTab partnerId={p.id} />
         </Tabs.Panel>
+        {can(role, 'money') && (
+          <Tabs.Panel value="money" pt="md">
+            <PartnerMoneyTab partnerId={p.id} />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="customers" pt="md">
           <CustomersTab partnerId={p.id} />
         </Tabs.Panel>
