@@ -142,6 +142,18 @@ async function person(email?: string): Promise<Tab> {
 /** Every main page: settled, axe clean (serious/critical), a screenshot, no console errors so far. */
 async function checkPage(t: Tab, name: string) {
   await settled(t.page);
+  // an open modal or drawer must have finished its opening transition (axe measures colours as rendered)
+  await t.page.waitForFunction(() => {
+    const g = globalThis as unknown as {
+      document: { querySelectorAll(s: string): ArrayLike<unknown> };
+      getComputedStyle(e: unknown): { opacity: string; transform: string };
+    };
+    return Array.from(g.document.querySelectorAll('.mantine-Modal-content, .mantine-Drawer-content')).every(
+      (e) =>
+        g.getComputedStyle(e).opacity === '1' &&
+        ['none', 'matrix(1, 0, 0, 1, 0, 0)'].includes(g.getComputedStyle(e).transform),
+    );
+  });
   expect(await axeCheck(t.page), name).toEqual([]);
   await screenshot(t.page, `journey-${name}`);
   expect(t.errors, name).toEqual([]);
