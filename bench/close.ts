@@ -245,8 +245,11 @@ async function main() {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('begin');
+    // the columns a close writes, in the rows' order (later migrations may add nullable columns after them)
+    const lineColumns =
+      'id, line_key, brand_id, period_id, source_period, partner_id, segment, payee, customer_id, kind, amount, currency, hold_until, deal_id, deal_version, component_id, derived_from, explanation, corrects_line_id, close_run_id, state, state_reason, state_changed_at, state_changed_by, payout_line_id, created_at';
     for (const [table, n, row] of [
-      ['floor_lines', lines, lineRow],
+      [`floor_lines (${lineColumns})`, lines, lineRow],
       ['floor_entries', entries, entryRow],
     ] as const) {
       const stream = client.query(copyFrom(`copy ${table} from stdin`));
