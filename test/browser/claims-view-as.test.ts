@@ -1,60 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeCheck,
-  openTab,
-  type Server,
-  screenshot,
-  settled,
-  signIn,
-  startServer,
-  type Tab,
-} from './harness.js';
+import { axeCheck, Browsing, checkPage, joinBrand, type Server, startServer } from './harness.js';
 
 /**
  * Missing-commission claims through the UI (partner files, staff accepts with an amount, the partner sees the
  * adjustment on Earnings) and "view as partner" (banner, read-only, exit), with axe on each new page.
  */
 let server: Server;
-let tab: Tab | undefined;
+const browsing = new Browsing(() => server);
+const as = browsing.as;
 
 beforeAll(async () => {
   server = await startServer();
-  const brand = await server.services.db
-    .selectFrom('brands')
-    .select('id')
-    .where('code', '=', 'lucky-spins')
-    .executeTakeFirstOrThrow();
-  await server.services.db
-    .insertInto('partner_brands')
-    .values({
-      partner_id: server.partnerId,
-      brand_id: brand.id,
-      parent_partner_id: null,
-      joined_at: new Date(),
-    })
-    .execute();
+  await joinBrand(server, server.partnerId);
 });
 
 afterAll(async () => {
-  if (tab) await tab.context.close();
+  await browsing.close();
   await server?.close();
 });
-
-async function as(email: string) {
-  if (tab) {
-    expect(tab.errors).toEqual([]);
-    await tab.context.close();
-  }
-  tab = await openTab(server);
-  await signIn(tab, email);
-  return tab;
-}
-
-async function checkPage(t: Tab, name: string) {
-  await settled(t.page);
-  expect(await axeCheck(t.page)).toEqual([]);
-  await screenshot(t.page, name);
-}
 
 describe('missing-commission claims and view as partner', () => {
   it('a partner files a claim; field errors show next to the field', async () => {

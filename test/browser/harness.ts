@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import axe from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { type App, buildApp } from '../../src/app.js';
 import { writeAudited } from '../../src/audit/write-audited.js';
 import { createUser } from '../../src/auth/user-store.js';
@@ -255,4 +256,52 @@ export async function settled(page: Page): Promise<void> {
     null,
     { timeout: 15_000 },
   );
+}
+
+/** settled, then no serious/critical axe violation, then a screenshot named `name`. */
+export async function checkPage(t: Tab, name: string): Promise<void> {
+  await settled(t.page);
+  expect(await axeCheck(t.page)).toEqual([]);
+  await screenshot(t.page, name);
+}
+
+/**
+ * One signed-in tab at a time: `as(email)` closes the previous tab (asserting it logged no console error) and
+ * signs the next user in.
+ */
+export class Browsing {
+  tab: Tab | undefined;
+  constructor(private readonly server: () => Server) {}
+
+  as = async (email: string, viewport?: { width: number; height: number }): Promise<Tab> => {
+    if (this.tab) {
+      expect(this.tab.errors).toEqual([]);
+      await this.tab.context.close();
+    }
+    this.tab = await openTab(this.server(), viewport);
+    await signIn(this.tab, email);
+    return this.tab;
+  };
+
+  async close(): Promise<void> {
+    if (this.tab) await this.tab.context.close();
+  }
+}
+
+/** Makes the partner a member of a brand's program (fixture setup). */
+export async function joinBrand(
+  server: Server,
+  partnerId: string,
+  brandCode = 'lucky-spins',
+): Promise<string> {
+  const brand = await server.services.db
+    .selectFrom('brands')
+    .select('id')
+    .where('code', '=', brandCode)
+    .executeTakeFirstOrThrow();
+  await server.services.db
+    .insertInto('partner_brands')
+    .values({ partner_id: partnerId, brand_id: brand.id, parent_partner_id: null, joined_at: new Date() })
+    .execute();
+  return brand.id;
 }

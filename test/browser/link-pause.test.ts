@@ -1,37 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAudited } from '../../src/audit/write-audited.js';
 import { createTrackingLink } from '../../src/tracking/tracking-asset-store.js';
-import {
-  axeCheck,
-  openTab,
-  type Server,
-  screenshot,
-  settled,
-  signIn,
-  startServer,
-  type Tab,
-} from './harness.js';
+import { axeCheck, Browsing, joinBrand, screenshot, type Server, settled, startServer } from './harness.js';
 
 /** Pausing a link: staff with a reason on the Tracking page, the partner resuming it on Links and codes. */
 let server: Server;
-let tab: Tab | undefined;
+const browsing = new Browsing(() => server);
+const as = browsing.as;
 
 beforeAll(async () => {
   server = await startServer();
-  const brand = await server.services.db
-    .selectFrom('brands')
-    .select('id')
-    .where('code', '=', 'lucky-spins')
-    .executeTakeFirstOrThrow();
-  await server.services.db
-    .insertInto('partner_brands')
-    .values({
-      partner_id: server.partnerId,
-      brand_id: brand.id,
-      parent_partner_id: null,
-      joined_at: new Date(),
-    })
-    .execute();
+  const brandId = await joinBrand(server, server.partnerId);
   await writeAudited(server.services, (trx, now) =>
     createTrackingLink(
       trx,
@@ -39,7 +18,7 @@ beforeAll(async () => {
       {
         partnerId: server.partnerId,
         segment: 'affiliate',
-        brandId: brand.id,
+        brandId,
         code: 'maya-spring',
         name: 'Spring',
       },
@@ -49,19 +28,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (tab) await tab.context.close();
+  await browsing.close();
   await server?.close();
 });
-
-async function as(email: string) {
-  if (tab) {
-    expect(tab.errors).toEqual([]);
-    await tab.context.close();
-  }
-  tab = await openTab(server);
-  await signIn(tab, email);
-  return tab;
-}
 
 const statusOf = async () =>
   (

@@ -1,43 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeCheck,
-  openTab,
-  type Server,
-  screenshot,
-  settled,
-  signIn,
-  startServer,
-  type Tab,
-} from './harness.js';
+import { Browsing, checkPage, type Server, startServer } from './harness.js';
 
 /** Notifications, messages and templates through the UI: the bell, both sides of a thread, the template editor. */
 let server: Server;
-let tab: Tab | undefined;
+const browsing = new Browsing(() => server);
+const as = browsing.as;
 
 beforeAll(async () => {
   server = await startServer();
 });
 
 afterAll(async () => {
-  if (tab) await tab.context.close();
+  await browsing.close();
   await server?.close();
 });
-
-async function as(email: string) {
-  if (tab) {
-    expect(tab.errors).toEqual([]);
-    await tab.context.close();
-  }
-  tab = await openTab(server);
-  await signIn(tab, email);
-  return tab;
-}
-
-async function checkPage(t: Tab, name: string) {
-  await settled(t.page);
-  expect(await axeCheck(t.page)).toEqual([]);
-  await screenshot(t.page, name);
-}
 
 describe('messages and the notification bell', () => {
   it('the partner writes to the manager, who sees the notification and replies', async () => {

@@ -1,41 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeCheck,
-  openTab,
-  type Server,
-  screenshot,
-  settled,
-  signIn,
-  startServer,
-  type Tab,
-} from './harness.js';
+import { Browsing, checkPage, joinBrand, type Server, startServer } from './harness.js';
 
 /** The partner page's money tab: balance from the ledger, lines with explanations, finance's manual adjustment. */
 let server: Server;
-let tab: Tab | undefined;
+const browsing = new Browsing(() => server);
 
 beforeAll(async () => {
   server = await startServer();
-  const brand = await server.services.db
-    .selectFrom('brands')
-    .select('id')
-    .where('code', '=', 'lucky-spins')
-    .executeTakeFirstOrThrow();
-  await server.services.db
-    .insertInto('partner_brands')
-    .values({ partner_id: server.partnerId, brand_id: brand.id, parent_partner_id: null, joined_at: new Date() })
-    .execute();
+  await joinBrand(server, server.partnerId);
 });
 
 afterAll(async () => {
-  if (tab) await tab.context.close();
+  await browsing.close();
   await server?.close();
 });
 
 describe("a partner's commissions and balance", () => {
   it('finance books a manual adjustment with a reason; it shows as a pending line and in the balance', async () => {
-    tab = await openTab(server);
-    await signIn(tab, server.emails.finance);
+    const tab = await browsing.as(server.emails.finance);
     const { page } = tab;
     await page.goto(`/partners/${server.partnerId}`);
     await page.getByRole('tab', { name: 'Commissions and balance' }).click();
@@ -60,9 +42,7 @@ describe("a partner's commissions and balance", () => {
       .where('partner_id', '=', server.partnerId)
       .execute();
     expect(lines).toEqual([{ kind: 'manual_adjustment', amount: '2500', state: 'pending' }]);
-    await settled(page);
-    expect(await axeCheck(page)).toEqual([]);
-    await screenshot(page, 'staff-partner-money');
+    await checkPage(tab, 'staff-partner-money');
     expect(tab.errors).toEqual([]);
   });
 });

@@ -1,36 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeCheck,
-  openTab,
-  type Server,
-  screenshot,
-  settled,
-  signIn,
-  startServer,
-  type Tab,
-} from './harness.js';
+import { axeCheck, Browsing, screenshot, type Server, settled, startServer } from './harness.js';
 
 /** The payout batch list (Money → Payouts) and the partner's Payouts and statements page. */
 let server: Server;
-let tab: Tab;
+const browsing = new Browsing(() => server);
+const as = browsing.as;
 
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
-  if (tab) await tab.context.close();
+  await browsing.close();
   await server?.close();
 });
-
-async function as(email: string, viewport?: { width: number; height: number }) {
-  if (tab) {
-    expect(tab.errors).toEqual([]);
-    await tab.context.close();
-  }
-  tab = await openTab(server, viewport);
-  await signIn(tab, email);
-  return tab;
-}
 
 describe('payout batches list', () => {
   it('starts empty, lists a new batch with its status and opens it; filters by status', async () => {
