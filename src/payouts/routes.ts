@@ -174,6 +174,32 @@ export const payoutRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
+    '/partners/:id/payouts',
+    {
+      config: { auth: { roles: ['admin', 'finance', 'compliance', 'partner_manager'] } },
+      schema: {
+        tags: ['ledger'],
+        summary:
+          "A partner's payouts, newest first, as the partner sees them (a partner manager: the portfolio only, 404 outside it)",
+        params: IdParams,
+        querystring: Type.Object(
+          {
+            brandId: Type.Optional(Type.String({ format: 'uuid' })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+            offset: Type.Integer({ minimum: 0, default: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: PortalPayoutList, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => {
+      const p = await partnerInReach(req, req.params.id);
+      return listPartnerPayouts(s.db, p.id, req.query);
+    },
+  );
+
+  app.get(
     '/payout-batches/:id',
     {
       config: { auth: { roles: ['admin', 'finance', 'compliance', 'partner_manager'] } },

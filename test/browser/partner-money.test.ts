@@ -22,6 +22,7 @@ describe("a partner's commissions and balance", () => {
     await page.goto(`/partners/${server.partnerId}`);
     await page.getByRole('tab', { name: 'Commissions and balance' }).click();
     await page.getByText('No commission lines yet').waitFor();
+    await page.getByText('No payouts yet').waitFor();
     await page.getByRole('button', { name: 'Manual adjustment' }).click();
     const dialog = page.getByRole('dialog', { name: 'Manual adjustment' });
     await dialog.getByRole('combobox', { name: 'Brand' }).click();

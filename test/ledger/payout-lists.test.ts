@@ -213,6 +213,19 @@ describe('GET /portal/payouts', () => {
   it('is for partners only', async () => {
     expect((await finance.request('GET', '/api/v1/portal/payouts')).statusCode).toBe(403);
   });
+
+  it("staff read a partner's payouts as the partner sees them, within their reach", async () => {
+    const partner = await ctx.loginAs('partner', { partnerId: paid });
+    const own = (await partner.request('GET', '/api/v1/portal/payouts')).json();
+    const staff = await finance.request('GET', `/api/v1/partners/${paid}/payouts`);
+    expect(staff.statusCode, staff.body).toBe(200);
+    expect(staff.json()).toEqual(own);
+    const analyst = await ctx.loginAs('analyst');
+    expect((await analyst.request('GET', `/api/v1/partners/${paid}/payouts`)).statusCode).toBe(403);
+    const manager = await ctx.loginAs('partner_manager');
+    expect((await manager.request('GET', `/api/v1/partners/${paid}/payouts`)).statusCode).toBe(404);
+    expect((await partner.request('GET', `/api/v1/partners/${paid}/payouts`)).statusCode).toBe(403);
+  });
 });
 
 describe('OpenAPI', () => {

@@ -351,6 +351,9 @@ export const listPayoutBatches = (q: {
 }) => http.get<{ items: PayoutBatchSummary[]; total: number }>('/payout-batches', { ...q });
 export const listPortalPayouts = (q: { limit?: number; offset?: number } = {}) =>
   http.get<{ items: PortalPayout[]; total: number }>('/portal/payouts', { ...q });
+/** Staff: a partner's payouts as the partner sees them. */
+export const listPartnerPayouts = (partnerId: string, q: { limit?: number; offset?: number } = {}) =>
+  http.get<{ items: PortalPayout[]; total: number }>(`/partners/${enc(partnerId)}/payouts`, { ...q });
 export const approvePayoutBatch = (id: string) => http.post<unknown>(`/payout-batches/${enc(id)}/approve`);
 /** The export answers with the file itself (CSV or pain.001 XML), not JSON. */
 export const exportPayoutBatch = (id: string, format: 'csv' | 'pain001') =>

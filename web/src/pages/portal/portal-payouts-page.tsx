@@ -1,7 +1,7 @@
 import { Anchor, Badge, Button, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { listPortalPayouts, statementUrl } from '../../api/endpoints';
+import { listPartnerPayouts, listPortalPayouts, statementUrl } from '../../api/endpoints';
 import type { PortalPayout } from '../../api/types';
 import { money } from '../../components/money';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
@@ -31,12 +31,15 @@ function PayoutStatus({ p }: { p: PortalPayout }) {
   );
 }
 
-/** The partner's own payouts, newest first, paged. */
-function PayoutHistory() {
+/** A partner's payouts, newest first, paged: the signed-in partner's own, or (staff) the given partner's. */
+export function PayoutHistory({ partnerId }: { partnerId?: string }) {
   const [offset, setOffset] = useState(0);
   const q = useQuery({
-    queryKey: ['portal-payouts', offset],
-    queryFn: () => listPortalPayouts({ limit: PAGE, offset }),
+    queryKey: ['portal-payouts', partnerId ?? 'own', offset],
+    queryFn: () =>
+      partnerId
+        ? listPartnerPayouts(partnerId, { limit: PAGE, offset })
+        : listPortalPayouts({ limit: PAGE, offset }),
   });
   if (q.isPending) return <LoadingState />;
   if (q.isError) return <ErrorState error={q.error} retry={() => q.refetch()} />;

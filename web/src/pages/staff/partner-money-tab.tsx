@@ -23,6 +23,7 @@ import { LineDrawer, LineStateBadge, money, useBrands } from '../../components/m
 import { EmptyState, ErrorState, FormError, LoadingState } from '../../components/states';
 import { StatementsList } from '../../components/statements-list';
 import { useSession } from '../../session';
+import { PayoutHistory } from '../portal/portal-payouts-page';
 
 const ACCOUNT_LABELS: Record<string, string> = {
   partner_pending: 'Pending (in hold or awaiting approval)',
@@ -202,6 +203,14 @@ export function PartnerMoneyTab({ partnerId }: { partnerId: string }) {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
+      )}
+      {can(role, 'payouts') && (
+        <>
+          <Title order={2} size="h4">
+            Payouts
+          </Title>
+          <PayoutHistory partnerId={partnerId} />
+        </>
       )}
       <Title order={2} size="h4">
         Statements
