@@ -33,7 +33,8 @@ export const portalBrandRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const partnerId = req.identity?.partnerId;
-      if (!partnerId) throw new AppError('FORBIDDEN', 'Only a partner login or partner key has brand programs.');
+      if (!partnerId)
+        throw new AppError('FORBIDDEN', 'Only a partner login or partner key has brand programs.');
       const rows = await s.db
         .selectFrom('partner_brands as pb')
         .innerJoin('brands as b', 'b.id', 'pb.brand_id')

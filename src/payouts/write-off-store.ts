@@ -81,7 +81,10 @@ export async function writeOffNegativeBalance(
   if (input.amount <= 0n || sum !== -input.amount)
     throw new Error(`write-off of ${input.amount} does not bring the balance ${sum} to zero`);
   const ids = input.lines.map((l) => l.id).sort();
-  const latest = input.lines.map((l) => l.period).sort().at(-1)!;
+  const latest = input.lines
+    .map((l) => l.period)
+    .sort()
+    .at(-1)!;
   const bookIn = await bookingPeriodAfter(trx, input.brand, previousPeriod(latest), now);
   const key = `write_off:${input.partnerId}:${input.currency}:${createHash('sha256')
     .update(ids.join(','))

@@ -385,7 +385,13 @@ function TaskRow({ g }: { g: TaskGroup }) {
         </Badge>
       </Group>
       {g.items.slice(0, 3).map((i) => (
-        <Text key={i.id} size="xs" c={i.overdue ? 'red.8' : 'dimmed'} fw={i.overdue ? 700 : undefined} truncate>
+        <Text
+          key={i.id}
+          size="xs"
+          c={i.overdue ? 'red.8' : 'dimmed'}
+          fw={i.overdue ? 700 : undefined}
+          truncate
+        >
           {i.label}
           {i.at ? ` · ${g.kind === 'claims' ? 'due ' : ''}${formatDate(i.at)}` : ''}
         </Text>
