@@ -256,6 +256,24 @@ export async function settled(page: Page): Promise<void> {
     null,
     { timeout: 15_000 },
   );
+  // and no finite CSS transition or animation running (a drawer fading in would fail axe's contrast check
+  // half-way through; endless ones such as spinners are not waited for)
+  await page.waitForFunction(
+    () =>
+      (
+        globalThis as unknown as {
+          document: {
+            getAnimations(): { playState: string; effect: { getTiming(): { iterations?: number } } | null }[];
+          };
+        }
+      ).document
+        .getAnimations()
+        .every(
+          (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Number.POSITIVE_INFINITY,
+        ),
+    null,
+    { timeout: 15_000 },
+  );
 }
 
 /** settled, then no serious/critical axe violation, then a screenshot named `name`. */
