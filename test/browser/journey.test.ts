@@ -592,6 +592,8 @@ describe('the full journey through the UI', () => {
     // ---------- 11. the partner opens the sealed statement and verifies its seal ----------
     page = partner2.page;
     await page.goto('/portal/earnings');
+    // the portal names the brand from the partner's own programs
+    await page.getByRole('cell', { name: BRAND.name }).first().waitFor();
     await page.getByRole('button', { name: 'Verify seal' }).click();
     await page.getByRole('status').filter({ hasText: 'Seal verified' }).waitFor();
     // every line paid; the balance card and the ledger agree that nothing is left to pay

@@ -1,9 +1,9 @@
 import { Alert, Anchor, Button, Group, Table, Text } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { listStatements, statementUrl, verifyStatement } from '../api/endpoints';
+import { listPortalBrands, listStatements, statementUrl, verifyStatement } from '../api/endpoints';
 import type { StatementSummary } from '../api/types';
 import { formatDateTime } from '../format';
-import { brandName, useBrands } from './money';
+import { useBrands } from './money';
 import { EmptyState, ErrorState, FormError, LoadingState } from './states';
 
 function VerifyButton({ s }: { s: StatementSummary }) {
@@ -26,7 +26,19 @@ function VerifyButton({ s }: { s: StatementSummary }) {
 
 /** Sealed statements of one partner (the partner's own when `partnerId` is omitted in the portal). */
 export function StatementsList({ partnerId }: { partnerId?: string }) {
-  const brands = useBrands(partnerId !== undefined);
+  const staffBrands = useBrands(partnerId !== undefined);
+  // a partner cannot list brands: its own programs name them
+  const portalBrands = useQuery({
+    queryKey: ['portal', 'brands'],
+    queryFn: listPortalBrands,
+    enabled: partnerId === undefined,
+  });
+  const brandNames = new Map<string, string>(
+    (partnerId !== undefined ? (staffBrands.data ?? []) : (portalBrands.data?.items ?? [])).map((b) => [
+      b.id,
+      b.name,
+    ]),
+  );
   const q = useQuery({
     queryKey: ['statements', partnerId ?? 'own'],
     queryFn: () => listStatements(partnerId),
@@ -55,7 +67,7 @@ export function StatementsList({ partnerId }: { partnerId?: string }) {
           {q.data.items.map((s) => (
             <Table.Tr key={s.id}>
               <Table.Td>{s.period}</Table.Td>
-              <Table.Td>{brands.data ? brandName(brands.data, s.brandId) : s.brandId.slice(0, 8)}</Table.Td>
+              <Table.Td>{brandNames.get(s.brandId) ?? s.brandId.slice(0, 8)}</Table.Td>
               <Table.Td>{formatDateTime(s.issuedAt)}</Table.Td>
               <Table.Td>
                 <Group gap="xs">
