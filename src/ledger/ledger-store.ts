@@ -241,25 +241,15 @@ export async function clawBackLine(
     .where('brand_id', '=', o.brand_id)
     .where('period', '=', o.source_period)
     .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('close_runs')
-    .values({
-      id: runId,
-      brand_id: o.brand_id,
-      period_id: src.id,
-      kind: 'adjustment',
-      booked_period_id: bookIn.id,
-      rows_read: 0,
-      lines: 1,
-      entries: 2,
-      issues: '[]',
-      fx_used: '[]',
-      overlap_count: 0,
-      actor: actor.id,
-      started_at: now,
-      finished_at: now,
-    })
-    .execute();
+  await recordSingleLineRun(trx, {
+    runId,
+    brandId: o.brand_id,
+    periodId: src.id,
+    bookedPeriodId: bookIn.id,
+    kind: 'adjustment',
+    actor,
+    now,
+  });
   const input2 = { ...input, bookIn, runId };
   if (o.state === 'rejected' || o.state === 'reversed' || BigInt(o.amount) <= 0n)
     throw new AppError(
@@ -402,25 +392,15 @@ export async function bookManualAdjustment(
   if (existing)
     throw new AppError('CONFLICT', 'This adjustment was already booked.', { lineId: existing.id });
   const runId = uuidv7();
-  await trx
-    .insertInto('close_runs')
-    .values({
-      id: runId,
-      brand_id: brand.id,
-      period_id: bookIn.id,
-      kind: 'adjustment',
-      booked_period_id: bookIn.id,
-      rows_read: 0,
-      lines: 1,
-      entries: 2,
-      issues: '[]',
-      fx_used: '[]',
-      overlap_count: 0,
-      actor: actor.id,
-      started_at: now,
-      finished_at: now,
-    })
-    .execute();
+  await recordSingleLineRun(trx, {
+    runId,
+    brandId: brand.id,
+    periodId: bookIn.id,
+    bookedPeriodId: bookIn.id,
+    kind: 'adjustment',
+    actor,
+    now,
+  });
   const id = uuidv7();
   await trx
     .insertInto('commission_lines')
@@ -494,4 +474,41 @@ export async function bookManualAdjustment(
     now,
   );
   return { id, amount: input.amount.toString(), currency: input.currency, bookedIn: bookIn.period };
+}
+
+/**
+ * The `close_runs` row of a booking that is not a close (a manual adjustment, a clawback, a write-off): one line
+ * and its two entries, booked in `bookedPeriodId`.
+ */
+export async function recordSingleLineRun(
+  trx: Transaction<Database>,
+  r: {
+    runId: string;
+    brandId: string;
+    periodId: string;
+    bookedPeriodId: string;
+    kind: 'adjustment' | 'write_off';
+    actor: Actor;
+    now: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('close_runs')
+    .values({
+      id: r.runId,
+      brand_id: r.brandId,
+      period_id: r.periodId,
+      kind: r.kind,
+      booked_period_id: r.bookedPeriodId,
+      rows_read: 0,
+      lines: 1,
+      entries: 2,
+      issues: '[]',
+      fx_used: '[]',
+      overlap_count: 0,
+      actor: r.actor.id,
+      started_at: r.now,
+      finished_at: r.now,
+    })
+    .execute();
 }

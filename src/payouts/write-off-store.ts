@@ -5,7 +5,7 @@ import { type Actor, appendAudit } from '../audit/audit-store.js';
 import { type BrandRow, previousPeriod } from '../ledger/close-inputs-store.js';
 import { bookingPeriodAfter } from '../ledger/close-period.js';
 import { calculateTransfer } from '../ledger/calculate-postings.js';
-import { entryRows, insertEntries } from '../ledger/ledger-store.js';
+import { entryRows, insertEntries, recordSingleLineRun } from '../ledger/ledger-store.js';
 import { formatScaled, minorDigits } from '../money/index.js';
 import type { Database } from '../platform/db/schema.js';
 import type { DealInForce } from './decide-negative-balance.js';
@@ -93,25 +93,15 @@ export async function writeOffNegativeBalance(
   const worst = input.lines.reduce((m, l) => (l.amount < m.amount ? l : m), input.lines[0]!);
   const digits = minorDigits(input.currency);
   const runId = uuidv7();
-  await trx
-    .insertInto('close_runs')
-    .values({
-      id: runId,
-      brand_id: input.brand.id,
-      period_id: bookIn.id,
-      kind: 'write_off',
-      booked_period_id: bookIn.id,
-      rows_read: 0,
-      lines: 1,
-      entries: 2,
-      issues: '[]',
-      fx_used: '[]',
-      overlap_count: 0,
-      actor: actor.id,
-      started_at: now,
-      finished_at: now,
-    })
-    .execute();
+  await recordSingleLineRun(trx, {
+    runId,
+    brandId: input.brand.id,
+    periodId: bookIn.id,
+    bookedPeriodId: bookIn.id,
+    kind: 'write_off',
+    actor,
+    now,
+  });
   const id = uuidv7();
   const reason = `negative balance written off per deal "${input.deal.name}" v${input.deal.version} (negativeBalance: reset)`;
   await trx

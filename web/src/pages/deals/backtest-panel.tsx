@@ -14,17 +14,14 @@ import {
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError } from '../../api/client';
 import { backtestPartner, findPartners } from '../../api/endpoints';
 import { money, useBrands } from '../../components/money';
 import { FormError } from '../../components/states';
+import { ERROR_STYLES, pathErrors } from './deal-errors';
 
-/** The API's field errors under a prefix, one per line, path kept so the editor can name the field. */
+/** The field errors under a prefix as one message, or undefined. */
 function fieldErrors(err: unknown, prefix: string): string | undefined {
-  if (!(err instanceof ApiError) || !Array.isArray(err.details.fields)) return undefined;
-  const list = (err.details.fields as { path: string; message: string }[])
-    .filter((f) => f.path.startsWith(prefix))
-    .map((f) => `${f.path.slice(prefix.length) || '(whole)'}: ${f.message}`);
+  const list = pathErrors(err, prefix);
   return list.length ? list.join('\n') : undefined;
 }
 
@@ -86,7 +83,7 @@ export function BacktestPanel({
             maxRows={20}
             ff="monospace"
             error={jsonError ?? fieldErrors(run.error, '/deal')}
-            styles={{ error: { whiteSpace: 'pre-line', color: 'var(--mantine-color-red-9)' } }}
+            styles={ERROR_STYLES}
           />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>

@@ -24,6 +24,7 @@ import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../
 import { SEGMENT_LABELS } from '../../format';
 import { useSession } from '../../session';
 import { BacktestPanel } from './backtest-panel';
+import { ERROR_STYLES, pathErrors } from './deal-errors';
 
 const SAMPLE_DEAL = JSON.stringify(
   {
@@ -48,20 +49,6 @@ const SAMPLE_ACTIVITY = `type,brandId,customerId,date,currency,stakes,wins,bonus
 igaming_day,casino,c1,2025-01-05,EUR,25000,15000,1500
 igaming_day,casino,c1,2025-02-05,EUR,100,5100,0
 igaming_day,casino,c1,2025-03-05,EUR,9000,0,0`;
-
-/** Long path errors under a code editor: one per line, dark enough to read (axe colour contrast). */
-const ERROR_STYLES = {
-  input: { color: 'var(--mantine-color-text)' },
-  error: { whiteSpace: 'pre-line', color: 'var(--mantine-color-red-9)' },
-} as const;
-
-/** The API's field errors under a prefix (`/terms/components/0/rate`), path kept so the editor can name the field. */
-function pathErrors(err: unknown, prefix: string): string[] {
-  if (!(err instanceof ApiError) || !Array.isArray(err.details.fields)) return [];
-  return (err.details.fields as { path: string; message: string }[])
-    .filter((f) => f.path.startsWith(prefix))
-    .map((f) => `${f.path.slice(prefix.length) || '(whole)'}: ${f.message}`);
-}
 
 function parseJson(
   text: string,
