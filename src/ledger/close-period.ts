@@ -73,7 +73,11 @@ export interface CloseOutcome {
 
 const ADJ = '#adj@';
 
-/** The engine line id behind a stored line key (adjustments append `#adj@<period>:<amount>`). */
+/**
+ * The engine line id behind a stored line key (adjustments append `#adj@<booked period>:<n>:<recomputed amount>`,
+ * n = how many lines were booked for the engine line before it, so the key stays unique when late data moves an
+ * amount back to one it had before).
+ */
 export function engineLineIdOf(lineKey: string): string {
   const i = lineKey.lastIndexOf(ADJ);
   return i < 0 ? lineKey : lineKey.slice(0, i);
@@ -596,6 +600,11 @@ async function writeAdjustments(
   const target = await nextOpenPeriod(c);
   const runId = await insertRun(c, 'adjustment', periodId, target.id, rows, issues, fx, 0);
   const byEngineId = new Map(lines.map((l) => [l.lineId, l]));
+  const bookedCount = new Map<string, number>();
+  for (const b of booked) {
+    const k = engineLineIdOf(b.line_key);
+    bookedCount.set(k, (bookedCount.get(k) ?? 0) + 1);
+  }
   const bookedById = new Map(booked.map((b) => [b.id, b]));
   const links = new Map<string, string | null>();
   for (const a of adjustments) {
@@ -626,7 +635,7 @@ async function writeAdjustments(
     const digits = (n: bigint) => n.toString();
     return {
       line,
-      lineKey: `${a.engineLineId}${ADJ}${target.period}:${a.recomputed}`,
+      lineKey: `${a.engineLineId}${ADJ}${target.period}:${bookedCount.get(a.engineLineId) ?? 0}:${a.recomputed}`,
       amount: a.delta,
       correctsLineId: links.get(a.engineLineId) ?? null,
       explanationJson: JSON.stringify({
