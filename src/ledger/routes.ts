@@ -27,6 +27,36 @@ import {
 
 const ALL_ROLES: readonly LoginRole[] = [...STAFF_ROLES, 'partner'];
 const Period = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$' });
+const Nullable = <T extends Type.TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const APPROVER_ROLES = ['admin', 'partner_manager', 'finance', 'compliance'] as const;
+
+/** A brand's ledger and payout settings as GET and PUT answer them (defaults when never set). */
+const LedgerSettingsView = Type.Object(
+  {
+    brandId: Type.String(),
+    currency: Type.String({ description: "The brand's currency: the unit of the minor-unit amounts below" }),
+    fxMaxAgeDays: Type.Integer(),
+    minPayout: Type.String({ description: 'Minimum payout in minor units; below it the balance rolls over' }),
+    schedule: Type.Union([Type.Literal('monthly'), Type.Literal('net')]),
+    netDays: Type.Integer(),
+    taxFormRequired: Type.Boolean(),
+    approvalSteps: Type.Array(Type.String(), {
+      description: 'The roles approving a payout batch, in order (a different user per step)',
+    }),
+    coolingOffHours: Type.Integer({
+      description: 'Hours a changed payment method waits before it is paid',
+    }),
+    selfBilling: Type.Boolean(),
+    vatTreatment: Nullable(Type.String()),
+    invoicePrefix: Type.String(),
+    reconciliationTolerance: Type.String({ description: 'Minor units' }),
+    debtor: Type.Object(
+      { name: Nullable(Type.String()), iban: Nullable(Type.String()), bic: Nullable(Type.String()) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /** The partner within the caller's reach (404 otherwise): staff by role and portfolio, a partner only itself. */
 export async function partnerInReach(req: FastifyRequest, partnerId: string) {
@@ -388,6 +418,41 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async () => ({ balanced: await ledgerBalanced(s.db) }),
   );
 
+  const settingsView = async (brand: { id: string; currency: string }) => {
+    const { loadLedgerSettings } = await import('./settings-store.js');
+    const st = await loadLedgerSettings(s.db, brand.id);
+    return {
+      brandId: brand.id,
+      currency: brand.currency,
+      ...st,
+      minPayout: st.minPayout.toString(),
+      reconciliationTolerance: st.reconciliationTolerance.toString(),
+    };
+  };
+  const brandOrThrow = async (id: string) => {
+    const brand = await s.db
+      .selectFrom('brands')
+      .select(['id', 'currency'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!brand) throw notFound('Brand');
+    return brand;
+  };
+
+  app.get(
+    '/brands/:id/ledger-settings',
+    {
+      config: { auth: { roles: ['admin', 'finance'] } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Ledger and payout settings of a brand (the defaults when none were set)',
+        params: IdParams,
+        response: { 200: LedgerSettingsView, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => settingsView(await brandOrThrow(req.params.id)),
+  );
+
   app.put(
     '/brands/:id/ledger-settings',
     {
@@ -405,10 +470,10 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
             netDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
             taxFormRequired: Type.Optional(Type.Boolean()),
             approvalSteps: Type.Optional(
-              Type.Array(
-                Type.Union(['admin', 'partner_manager', 'finance', 'compliance'].map((r) => Type.Literal(r))),
-                { minItems: 1, maxItems: 5 },
-              ),
+              Type.Array(Type.Union(APPROVER_ROLES.map((r) => Type.Literal(r))), {
+                minItems: 1,
+                maxItems: 5,
+              }),
             ),
             coolingOffHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 8760 })),
             selfBilling: Type.Optional(Type.Boolean()),
@@ -421,7 +486,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors(400, 401, 403, 404) },
+        response: { 200: LedgerSettingsView, ...errors(400, 401, 403, 404) },
       },
     },
     async (req) => {
@@ -431,12 +496,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new AppError('VALIDATION_FAILED', undefined, {
           fields: [{ path: '/debtorIban', message: 'is not a valid IBAN', in: 'body' }],
         });
-      const brand = await s.db
-        .selectFrom('brands')
-        .select('id')
-        .where('id', '=', req.params.id)
-        .executeTakeFirst();
-      if (!brand) throw notFound('Brand');
+      const brand = await brandOrThrow(req.params.id);
       const values = {
         ...(b.fxMaxAgeDays !== undefined ? { fx_max_age_days: b.fxMaxAgeDays } : {}),
         ...(b.minPayoutMinor !== undefined ? { min_payout: b.minPayoutMinor } : {}),
@@ -471,13 +531,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
           now,
         );
       });
-      const { loadLedgerSettings } = await import('./settings-store.js');
-      const st = await loadLedgerSettings(s.db, brand.id);
-      return {
-        ...st,
-        minPayout: st.minPayout.toString(),
-        reconciliationTolerance: st.reconciliationTolerance.toString(),
-      };
+      return settingsView(brand);
     },
   );
 

@@ -19,6 +19,7 @@ export const ACCESS = {
   issueContracts: ['admin', 'partner_manager'],
   brands: ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'],
   editBrands: ['admin'],
+  payoutSettings: ['admin', 'finance'],
   users: ['admin'],
   apiKeys: ['admin'],
   portal: ['partner'],

@@ -33,6 +33,21 @@ export function minorToDecimal(minor: string, digits: number): string {
   return `${sign}${int}.${padded.slice(-digits)}`;
 }
 
+/**
+ * A non-negative decimal typed by a user ("50", "50.5", "50.00") → minor units ("5000" with 2 digits), by
+ * string arithmetic; `too_precise` when it has more decimals than the currency allows.
+ */
+export function decimalToMinor(
+  text: string,
+  digits: number,
+): { kind: 'ok'; minor: string } | { kind: 'invalid' | 'too_precise' } {
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m) return { kind: 'invalid' };
+  const frac = m[2] ?? '';
+  if (frac.length > digits) return { kind: 'too_precise' };
+  return { kind: 'ok', minor: `${m[1]}${frac.padEnd(digits, '0')}`.replace(/^0+(?=\d)/, '') };
+}
+
 /** A minor-unit amount as money: "123456", "EUR" → "€1,234.56". */
 export function formatMinor(
   minor: string | number | null | undefined,

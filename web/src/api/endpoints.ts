@@ -43,6 +43,8 @@ import type {
   DeliverableInput,
   Balance,
   Brand,
+  LedgerSettings,
+  LedgerSettingsChange,
   Breakdown,
   CommissionLine,
   Contract,
@@ -133,6 +135,11 @@ export const updateBrand = (
   id: string,
   body: Partial<Omit<Brand, 'id' | 'code' | 'vertical' | 'currency'>>,
 ) => http.patch<Brand>(`/brands/${enc(id)}`, body);
+/** A brand's ledger and payout settings (admin, finance); the defaults when none were set. */
+export const getLedgerSettings = (brandId: string) =>
+  http.get<LedgerSettings>(`/brands/${enc(brandId)}/ledger-settings`);
+export const updateLedgerSettings = (brandId: string, body: LedgerSettingsChange) =>
+  http.put<LedgerSettings>(`/brands/${enc(brandId)}/ledger-settings`, body);
 
 // ---- partners ----
 export interface PartnerQuery {

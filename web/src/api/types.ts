@@ -46,6 +46,34 @@ export interface Brand {
   fallbackUrl: string;
 }
 
+/** The roles that may be a payout batch's approval step. */
+export type ApproverRole = 'admin' | 'partner_manager' | 'finance' | 'compliance';
+
+/** GET/PUT /brands/:id/ledger-settings: amounts in minor units of `currency`. */
+export interface LedgerSettings {
+  brandId: string;
+  currency: string;
+  fxMaxAgeDays: number;
+  minPayout: string;
+  schedule: 'monthly' | 'net';
+  netDays: number;
+  taxFormRequired: boolean;
+  approvalSteps: ApproverRole[];
+  coolingOffHours: number;
+  selfBilling: boolean;
+  vatTreatment: string | null;
+  invoicePrefix: string;
+  reconciliationTolerance: string;
+  debtor: { name: string | null; iban: string | null; bic: string | null };
+}
+
+/** The payout settings a brand's settings form changes (each optional). */
+export interface LedgerSettingsChange {
+  approvalSteps?: ApproverRole[];
+  minPayoutMinor?: string;
+  coolingOffHours?: number;
+}
+
 export interface Partner {
   id: string;
   displayName: string;

@@ -13,7 +13,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlus } from '@tabler/icons-react';
+import { IconCash, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { can } from '../../access';
@@ -23,6 +23,7 @@ import type { Brand } from '../../api/types';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { label, VERTICAL_LABELS } from '../../format';
 import { useSession } from '../../session';
+import { PayoutSettingsModal } from './brand-payout-settings';
 
 const EMPTY: Omit<Brand, 'id'> = {
   code: '',
@@ -159,14 +160,21 @@ function BrandModal({
 export function BrandsPage() {
   const { user } = useSession();
   const editable = can(user.role, 'editBrands');
+  const payoutSettings = can(user.role, 'payoutSettings');
+  const actions = editable || payoutSettings;
   const brands = useQuery({ queryKey: ['brands'], queryFn: listBrands });
   const [editing, setEditing] = useState<Brand | 'new' | null>(null);
+  const [settingsOf, setSettingsOf] = useState<Brand | null>(null);
 
   return (
     <>
       <PageHeader
         title="Brands"
-        description="The operator's brands, each with its vertical, currency and jurisdictions."
+        description={
+          payoutSettings
+            ? "The operator's brands, each with its vertical, currency and jurisdictions, and its payout settings."
+            : "The operator's brands, each with its vertical, currency and jurisdictions."
+        }
         actions={
           editable && (
             <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing('new')}>
@@ -194,7 +202,7 @@ export function BrandsPage() {
                   <Table.Th>Currency</Table.Th>
                   <Table.Th>Time zone</Table.Th>
                   <Table.Th>Jurisdictions</Table.Th>
-                  {editable && (
+                  {actions && (
                     <Table.Th>
                       <span className="visually-hidden">Actions</span>
                     </Table.Th>
@@ -226,17 +234,32 @@ export function BrandsPage() {
                             ))}
                       </Group>
                     </Table.Td>
-                    {editable && (
+                    {actions && (
                       <Table.Td>
-                        <Button
-                          size="compact-sm"
-                          variant="subtle"
-                          leftSection={<IconPencil size={14} />}
-                          onClick={() => setEditing(b)}
-                          aria-label={`Edit ${b.name}`}
-                        >
-                          Edit
-                        </Button>
+                        <Group gap="xs" wrap="nowrap">
+                          {editable && (
+                            <Button
+                              size="compact-sm"
+                              variant="subtle"
+                              leftSection={<IconPencil size={14} />}
+                              onClick={() => setEditing(b)}
+                              aria-label={`Edit ${b.name}`}
+                            >
+                              Edit
+                            </Button>
+                          )}
+                          {payoutSettings && (
+                            <Button
+                              size="compact-sm"
+                              variant="subtle"
+                              leftSection={<IconCash size={14} />}
+                              onClick={() => setSettingsOf(b)}
+                              aria-label={`Payout settings of ${b.name}`}
+                            >
+                              Payout settings
+                            </Button>
+                          )}
+                        </Group>
                       </Table.Td>
                     )}
                   </Table.Tr>
@@ -253,6 +276,9 @@ export function BrandsPage() {
           opened
           onClose={() => setEditing(null)}
         />
+      )}
+      {settingsOf && (
+        <PayoutSettingsModal key={settingsOf.id} brand={settingsOf} onClose={() => setSettingsOf(null)} />
       )}
     </>
   );
