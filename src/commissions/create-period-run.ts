@@ -2427,31 +2427,16 @@ export function createPeriodRun(ctx: PeriodContext): PeriodRun {
     }
     const totals: Totals[] = [...totalsMap.keys()].sort().map((k) => totalsMap.get(k)!);
     const issueList = [...issues.keys()].sort().map((k) => issues.get(k)!);
-    // hand the lines out in id order, building each explanation now and letting go of the record
+    // hand the lines out in id order, building each explanation now and letting go of the record: the
+    // record itself becomes the line (same fields, same order), so no second object per line is made
     const lineTotal = lines.length;
     const recs: (Rec | undefined)[] = lines;
     for (let i = 0; i < lineTotal; i++) {
-      const r = recs[i]!;
+      const r = recs[i]! as { explanation: Explanation | (() => Explanation) };
       recs[i] = undefined;
       const x = r.explanation;
-      onLine({
-        lineId: r.lineId,
-        periodId: r.periodId,
-        partnerId: r.partnerId,
-        segment: r.segment,
-        payee: r.payee,
-        brandId: r.brandId,
-        customerId: r.customerId,
-        kind: r.kind,
-        amount: r.amount,
-        currency: r.currency,
-        holdUntil: r.holdUntil,
-        dealId: r.dealId,
-        dealVersion: r.dealVersion,
-        componentId: r.componentId,
-        derivedFrom: r.derivedFrom,
-        explanation: typeof x === 'function' ? x() : x,
-      });
+      if (typeof x === 'function') r.explanation = x();
+      onLine(r as unknown as CommissionLine);
     }
     lotsOfLine.clear();
     return {
