@@ -28,6 +28,7 @@ import {
 import type { PayoutBatch } from '../../api/types';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 import { brandName, money, useBrands } from '../../components/money';
+import { Pager, type PayoutColumn, PayoutLinesTable } from '../../components/payout-lines-table';
 import { label, ROLE_LABELS } from '../../format';
 import { useSession } from '../../session';
 import { StatementsPanel } from './statements-panel';
@@ -242,43 +243,29 @@ function BatchList() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {q.data.total > PAGE && (
-            <Group justify="space-between">
-              <Text size="sm" c="dimmed">
-                {offset + 1}–{Math.min(offset + PAGE, q.data.total)} of {q.data.total}
-              </Text>
-              <Group gap="xs">
-                <Button
-                  size="xs"
-                  variant="default"
-                  disabled={offset === 0}
-                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
-                >
-                  Newer
-                </Button>
-                <Button
-                  size="xs"
-                  variant="default"
-                  disabled={offset + PAGE >= q.data.total}
-                  onClick={() => setOffset(offset + PAGE)}
-                >
-                  Older
-                </Button>
-              </Group>
-            </Group>
-          )}
+          <Pager offset={offset} pageSize={PAGE} total={q.data.total} onChange={setOffset} />
         </Stack>
       )}
     </Paper>
   );
 }
 
+type PayoutLine = PayoutBatch['lines'][number];
+const BATCH_COLUMNS: PayoutColumn[] = [
+  'partner',
+  'method',
+  'amount',
+  'paidAs',
+  'status',
+  'referenceOrReason',
+];
+
 function Settle({
   line,
   onClose,
   onDone,
 }: {
-  line: PayoutBatch['lines'][number] | null;
+  line: PayoutLine | null;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -362,7 +349,7 @@ function BatchView({ id }: { id: string }) {
       refresh();
     },
   });
-  const [settling, setSettling] = useState<PayoutBatch['lines'][number] | null>(null);
+  const [settling, setSettling] = useState<PayoutLine | null>(null);
 
   if (batch.isPending) return <LoadingState />;
   if (batch.isError) return <ErrorState error={batch.error} retry={() => batch.refetch()} />;
@@ -472,49 +459,22 @@ function BatchView({ id }: { id: string }) {
           No partner had an eligible payable balance on the pay date.
         </EmptyState>
       ) : (
-        <Table.ScrollContainer minWidth={700}>
-          <Table striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Partner</Table.Th>
-                <Table.Th>Method</Table.Th>
-                <Table.Th ta="right">Amount</Table.Th>
-                <Table.Th ta="right">Paid as</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Reference / reason</Table.Th>
-                <Table.Th>
-                  <span className="visually-hidden">Actions</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {b.lines.map((l) => (
-                <Table.Tr key={l.id}>
-                  <Table.Td ff="monospace">{l.partnerId.slice(0, 8)}</Table.Td>
-                  <Table.Td>{l.method}</Table.Td>
-                  <Table.Td ta="right">{money(l.amount, l.currency)}</Table.Td>
-                  <Table.Td ta="right">{money(l.payAmount, l.payCurrency)}</Table.Td>
-                  <Table.Td>
-                    <Badge
-                      variant="light"
-                      color={l.status === 'paid' ? 'green' : l.status === 'failed' ? 'red' : 'gray'}
-                    >
-                      {l.status}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{l.reference ?? l.failureReason ?? '—'}</Table.Td>
-                  <Table.Td>
-                    {role === 'finance' && l.status === 'pending' && exportable && (
-                      <Button size="compact-xs" variant="light" onClick={() => setSettling(l)}>
-                        Settle
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <PayoutLinesTable
+          lines={b.lines}
+          columns={BATCH_COLUMNS}
+          label="Payout lines"
+          striped
+          minWidth={700}
+          action={(l) =>
+            role === 'finance' &&
+            l.status === 'pending' &&
+            exportable && (
+              <Button size="compact-xs" variant="light" onClick={() => setSettling(l)}>
+                Settle
+              </Button>
+            )
+          }
+        />
       )}
       {b.skipped && b.skipped.length > 0 && (
         <Alert color="yellow" title="Partners left out of this batch">

@@ -23,8 +23,8 @@ import {
   updatePortalPostback,
 } from '../../api/endpoints';
 import type { Postback } from '../../api/portal-pages-types';
+import { deliveryRow, PostbackDeliveryTable } from '../../components/postback-delivery-table';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
-import { formatDateTime } from '../../format';
 
 const EVENTS = ['registration', 'ftd', 'deposit', 'purchase', 'refund', 'chargeback', 'qualification'];
 const MACROS = [
@@ -203,45 +203,7 @@ export function PortalPostbacksPage() {
       ) : deliveries.data.items.length === 0 ? (
         <EmptyState title="Nothing delivered yet" />
       ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={640}>
-            <Table verticalSpacing="xs" aria-label="Delivery log">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>URL called</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Attempts</Table.Th>
-                  <Table.Th>Last answer</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {deliveries.data.items.map((d) => (
-                  <Table.Tr key={d.id}>
-                    <Table.Td>{formatDateTime(d.created_at ?? d.createdAt ?? null)}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" className="mono" style={{ wordBreak: 'break-all' }}>
-                        {d.url}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge
-                        variant="light"
-                        color={d.status === 'delivered' ? 'green' : d.status === 'failed' ? 'red' : 'gray'}
-                      >
-                        {d.status}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ta="right">{d.attempts}</Table.Td>
-                    <Table.Td>
-                      {d.last_error ?? (d.last_status_code ? `HTTP ${d.last_status_code}` : '—')}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <PostbackDeliveryTable rows={deliveries.data.items.map(deliveryRow)} />
       )}
     </>
   );

@@ -23,6 +23,7 @@ import {
 } from '../../api/endpoints';
 import { can } from '../../access';
 import { PauseAssetAction } from '../../components/pause-asset';
+import { deliveryRow, PostbackDeliveryTable } from '../../components/postback-delivery-table';
 import { PeriodSelect, type PeriodPreset, presetPeriod } from '../../components/period-select';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { amounts } from '../../components/sub-partner-totals';
@@ -248,47 +249,7 @@ function Deliveries() {
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No deliveries" />
       ) : (
-        <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={860}>
-            <Table verticalSpacing="xs" aria-label="Delivery log">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Partner</Table.Th>
-                  <Table.Th>URL called</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th ta="right">Attempts</Table.Th>
-                  <Table.Th>Last answer</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((d) => (
-                  <Table.Tr key={d.id}>
-                    <Table.Td>{formatDateTime(d.createdAt ?? null)}</Table.Td>
-                    <Table.Td>{d.partnerName}</Table.Td>
-                    <Table.Td>
-                      <Text size="xs" className="mono" style={{ wordBreak: 'break-all' }}>
-                        {d.url}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge
-                        variant="light"
-                        color={d.status === 'delivered' ? 'green' : d.status === 'failed' ? 'red' : 'gray'}
-                      >
-                        {d.status}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ta="right">{d.attempts}</Table.Td>
-                    <Table.Td>
-                      {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : '—')}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <PostbackDeliveryTable rows={list.data.items.map(deliveryRow)} showPartner />
       )}
     </>
   );
