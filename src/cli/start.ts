@@ -7,6 +7,7 @@ import { startJobs } from '../platform/jobs/job-runner.js';
 import { accrualsJob, closePeriodJob, holdReleaseJob } from '../ledger/jobs.js';
 import { pgBossNotificationSender, setNotificationSender } from '../notifications/email-dispatch.js';
 import { NOTIFICATION_JOBS } from '../notifications/jobs.js';
+import { cohortRefreshJob } from '../reporting/jobs.js';
 import {
   pgBossSender,
   postbackDeliverJob,
@@ -34,6 +35,7 @@ export async function startServer(config: Config, opts: { demo: boolean }): Prom
         closePeriodJob,
         holdReleaseJob,
         accrualsJob,
+        cohortRefreshJob,
         ...NOTIFICATION_JOBS,
       ])
     : undefined;

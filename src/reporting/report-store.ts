@@ -181,7 +181,8 @@ export async function loadLtvCohorts(db: Db, f: ReportFilter, p: Period): Promis
 
 /**
  * Rebuilds the customer-cohort aggregate from customers and the activity tables (NGR, trading revenue,
- * prop purchases less refunds). Run by `POST /reports/refresh`; reports read the aggregate, never the activity.
+ * prop purchases less refunds), in the caller's transaction. Run through `refreshCohortsAudited` (jobs.ts: the
+ * nightly job, `POST /reports/refresh`, the demo seed); reports read the aggregate, never the activity.
  */
 export async function refreshCustomerCohorts(db: Db, now: Date): Promise<{ rows: number }> {
   await sql`delete from reporting_customer_cohorts`.execute(db);

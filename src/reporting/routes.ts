@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { actorOf } from '../auth/guard.js';
 import { STAFF_ROLES } from '../auth/identity.js';
 import type { Services } from '../platform/services.js';
 import { AppError, validationError } from '../platform/http/errors.js';
@@ -15,6 +16,7 @@ import {
   type Period,
   previousPeriod,
 } from './calculate-kpis.js';
+import { refreshCohortsAudited } from './jobs.js';
 import { calculateReportRows, formatReportCsv, REPORT_COLUMNS } from './calculate-report-rows.js';
 import {
   GROUP_BYS,
@@ -30,7 +32,6 @@ import {
   loadRates,
   loadTierWeights,
   type ReportFilter,
-  refreshCustomerCohorts,
   saveTierWeights,
 } from './report-store.js';
 import { savedReportRoutes } from './saved-report-routes.js';
@@ -451,14 +452,14 @@ export const reportingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: { roles: ['admin', 'analyst'] } },
       schema: {
         tags: ['reports'],
-        summary: 'Rebuild the customer-cohort aggregate behind customer LTV from the activity tables',
+        summary:
+          'Rebuild the customer-cohort aggregate behind customer LTV from the activity tables now (it is also rebuilt nightly); audited',
         response: { 200: AnyObject, ...errors(401, 403) },
       },
     },
-    async () => {
-      const now = s.clock();
-      const r = await refreshCustomerCohorts(s.db, now);
-      return { rows: r.rows, refreshedAt: now.toISOString() };
+    async (req) => {
+      const r = await refreshCohortsAudited(s, actorOf(req), 'manual');
+      return { rows: r.rows, refreshedAt: r.refreshedAt.toISOString() };
     },
   );
 
