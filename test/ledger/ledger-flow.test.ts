@@ -7,11 +7,9 @@ import { closePeriod } from '../../src/ledger/close-period.js';
 import { ledgerBalanced } from '../../src/ledger/ledger-store.js';
 import { createTestContext, type Session, type TestContext } from '../helpers/test-app.js';
 import {
-  addBrand,
-  addContract,
   addCustomer,
   addIgDay,
-  addPartner,
+  addProgram,
   addPurchase,
   addRate,
   addRefund,
@@ -21,6 +19,16 @@ import {
 
 const XSD = path.resolve(import.meta.dirname, '../../../shared/data/iso20022/pain.001.001.03.xsd');
 const ACTOR = { type: 'system' as const, id: 'test' };
+/** 15% of each purchase, recurring; a refund within 14 days voids the commission, later ones claw it back. */
+const PROP_PURCHASE_15 = {
+  id: 'ch',
+  kind: 'prop_purchase',
+  rate: '15',
+  purchases: 'recurring',
+  base: 'amount_paid',
+  refundWindowDays: 14,
+  onRefund: 'clawback',
+};
 
 let ctx: TestContext;
 let now = new Date('2025-02-03T10:00:00Z');
@@ -123,14 +131,11 @@ describe('iGaming: activity → close → approval → hold release → batch �
   let brandId: string;
   let partnerId: string;
   it('closes the month into lines with explanations and balanced accruals; re-running changes nothing', async () => {
-    brandId = await addBrand(ctx.services, 'ledger-ig', 'igaming', 'EUR');
-    partnerId = await addPartner(ctx.services);
-    await addContract(ctx.services, partnerId, brandId, {
-      schemaVersion: 1,
-      name: 'revshare + cpa',
+    const program = await addProgram(ctx.services, {
+      brand: 'ledger-ig',
+      vertical: 'igaming',
       currency: 'EUR',
-      segments: ['affiliate'],
-      brands: [brandId],
+      segment: 'affiliate',
       components: [
         {
           id: 'rev',
@@ -141,9 +146,10 @@ describe('iGaming: activity → close → approval → hold release → batch �
         },
         { id: 'cpa', kind: 'igaming_cpa', amount: { default: '100' }, qualification: {}, holdDays: 30 },
       ],
+      customers: ['p1', 'p2'],
     });
-    const c1 = await addCustomer(ctx.services, brandId, partnerId, 'affiliate', 'p1');
-    const c2 = await addCustomer(ctx.services, brandId, partnerId, 'affiliate', 'p2');
+    ({ brandId, partnerId } = program);
+    const [c1, c2] = program.customers;
     await ctx.services.db
       .updateTable('customers')
       .set({
@@ -405,14 +411,15 @@ describe('iGaming: activity → close → approval → hold release → batch �
 describe('Forex: FX at the event date, failed payment back to balance', () => {
   it('converts each trade at its own date, pays after a failure', async () => {
     await setNow('2025-02-03T10:00:00Z');
-    const brandId = await addBrand(ctx.services, 'ledger-fx', 'forex', 'USD');
-    const ib = await addPartner(ctx.services);
-    await addContract(ctx.services, ib, brandId, {
-      schemaVersion: 1,
-      name: 'ib',
+    const {
+      brandId,
+      partnerId: ib,
+      customers: [c],
+    } = await addProgram(ctx.services, {
+      brand: 'ledger-fx',
+      vertical: 'forex',
       currency: 'USD',
-      segments: ['ib'],
-      brands: [brandId],
+      segment: 'ib',
       components: [
         {
           id: 'rebate',
@@ -420,8 +427,8 @@ describe('Forex: FX at the event date, failed payment back to balance', () => {
           method: { kind: 'per_lot', rates: [{ instrumentClass: 'fx', perLot: '10' }] },
         },
       ],
+      customers: ['t1'],
     });
-    const c = await addCustomer(ctx.services, brandId, ib, 'ib', 't1');
     // a EUR-denominated account: rebates convert EUR→USD at each trade's date
     await addRate(ctx.services, '2025-01-10', 'EUR', 'USD', '1.1');
     await addRate(ctx.services, '2025-01-20', 'EUR', 'USD', '1.2');
@@ -475,28 +482,18 @@ describe('Forex: FX at the event date, failed payment back to balance', () => {
 describe('FX at the event date: amount-based commission in another currency than the deal', () => {
   it('converts each USD purchase under a EUR deal at the rate of its own day', async () => {
     await setNow('2025-04-02T10:00:00Z');
-    const brandId = await addBrand(ctx.services, 'ledger-fxprop', 'prop', 'EUR');
-    const inf = await addPartner(ctx.services);
-    await addContract(ctx.services, inf, brandId, {
-      schemaVersion: 1,
-      name: 'prop eur',
+    const {
+      brandId,
+      partnerId: inf,
+      customers: [c1, c2],
+    } = await addProgram(ctx.services, {
+      brand: 'ledger-fxprop',
+      vertical: 'prop',
       currency: 'EUR',
-      segments: ['influencer'],
-      brands: [brandId],
-      components: [
-        {
-          id: 'ch',
-          kind: 'prop_purchase',
-          rate: '15',
-          purchases: 'recurring',
-          base: 'amount_paid',
-          refundWindowDays: 14,
-          onRefund: 'clawback',
-        },
-      ],
+      segment: 'influencer',
+      components: [PROP_PURCHASE_15],
+      customers: ['fx1', 'fx2'],
     });
-    const c1 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'fx1');
-    const c2 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'fx2');
     // (March: the Forex case above holds January's EUR/USD rates)
     // ECB layout: 1 EUR = x USD; USD→EUR is derived as 1/x
     await addRate(ctx.services, '2025-03-10', 'EUR', 'USD', '1.25');
@@ -537,28 +534,18 @@ describe('FX at the event date: amount-based commission in another currency than
 describe('Prop: refunds after close become linked clawbacks in the next period', () => {
   it('books late refunds as linked negative lines; threshold, tax form and cooling-off gate payouts', async () => {
     await setNow('2025-02-02T10:00:00Z');
-    const brandId = await addBrand(ctx.services, 'ledger-prop', 'prop', 'USD');
-    const inf = await addPartner(ctx.services);
-    await addContract(ctx.services, inf, brandId, {
-      schemaVersion: 1,
-      name: 'prop',
+    const {
+      brandId,
+      partnerId: inf,
+      customers: [c1, c2],
+    } = await addProgram(ctx.services, {
+      brand: 'ledger-prop',
+      vertical: 'prop',
       currency: 'USD',
-      segments: ['influencer'],
-      brands: [brandId],
-      components: [
-        {
-          id: 'ch',
-          kind: 'prop_purchase',
-          rate: '15',
-          purchases: 'recurring',
-          base: 'amount_paid',
-          refundWindowDays: 14,
-          onRefund: 'clawback',
-        },
-      ],
+      segment: 'influencer',
+      components: [PROP_PURCHASE_15],
+      customers: ['b1', 'b2'],
     });
-    const c1 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'b1');
-    const c2 = await addCustomer(ctx.services, brandId, inf, 'influencer', 'b2');
     await addPurchase(ctx.services, brandId, c1, 'P1', '2025-01-10', 50_000);
     await addPurchase(ctx.services, brandId, c2, 'P2', '2025-01-12', 50_000);
     const jan = await closePeriod(ctx.services, { brand: 'ledger-prop', period: '2025-01', actor: ACTOR });
@@ -637,14 +624,15 @@ describe('Prop: refunds after close become linked clawbacks in the next period',
 
 describe('crash safety', () => {
   it('an error injected mid-close rolls everything back', async () => {
-    const brandId = await addBrand(ctx.services, 'ledger-crash', 'igaming', 'EUR');
-    const p = await addPartner(ctx.services);
-    await addContract(ctx.services, p, brandId, {
-      schemaVersion: 1,
-      name: 'rev',
+    const {
+      brandId,
+      partnerId: p,
+      customers,
+    } = await addProgram(ctx.services, {
+      brand: 'ledger-crash',
+      vertical: 'igaming',
       currency: 'EUR',
-      segments: ['affiliate'],
-      brands: [brandId],
+      segment: 'affiliate',
       components: [
         {
           id: 'rev',
@@ -654,11 +642,10 @@ describe('crash safety', () => {
           carryover: { enabled: false },
         },
       ],
+      customers: ['x0', 'x1', 'x2', 'x3', 'x4'],
     });
-    for (let i = 0; i < 5; i++) {
-      const c = await addCustomer(ctx.services, brandId, p, 'affiliate', `x${i}`);
+    for (const [i, c] of customers.entries())
       await addIgDay(ctx.services, brandId, c, '2025-01-03', 10_000 * (i + 1), 1000);
-    }
     const err = await closePeriod(ctx.services, {
       brand: 'ledger-crash',
       period: '2025-01',

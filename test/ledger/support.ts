@@ -260,3 +260,37 @@ export async function balancesMatchLines(
   for (const [k, v] of Object.entries(acc)) if (v !== 0n) fromLines[k] = v.toString();
   return { fromEntries, fromLines };
 }
+
+/**
+ * A brand's program in one step (setup, not under test): the brand, a partner on an accepted deal of
+ * `components` for one segment in the brand's currency, and the partner's customers in that segment (by external
+ * id, in the order given). `deal` adds or overrides deal terms (name, negativeBalance, …).
+ */
+export async function addProgram<const C extends readonly string[] = []>(
+  s: Services,
+  p: {
+    brand: string;
+    vertical: 'igaming' | 'forex' | 'prop';
+    currency: string;
+    segment: string;
+    components: Record<string, unknown>[];
+    customers?: C;
+    deal?: Record<string, unknown>;
+  },
+): Promise<{ brandId: string; partnerId: string; customers: { -readonly [K in keyof C]: string } }> {
+  const brandId = await addBrand(s, p.brand, p.vertical, p.currency);
+  const partnerId = await addPartner(s);
+  await addContract(s, partnerId, brandId, {
+    schemaVersion: 1,
+    name: `${p.brand} deal`,
+    currency: p.currency,
+    segments: [p.segment],
+    brands: [brandId],
+    components: p.components,
+    ...p.deal,
+  });
+  const customers: string[] = [];
+  for (const ext of p.customers ?? [])
+    customers.push(await addCustomer(s, brandId, partnerId, p.segment, ext));
+  return { brandId, partnerId, customers: customers as { -readonly [K in keyof C]: string } };
+}
