@@ -47,16 +47,32 @@ export function formatScaled(units: bigint, scale: number): string {
   return `${negative ? '-' : ''}${int}.${frac}`;
 }
 
-/** Formats a scaled integer dropping trailing fractional zeros ("7.500" → "7.5", "3.000" → "3"). */
+/**
+ * Formats a scaled integer dropping trailing fractional zeros ("7.500" → "7.5", "3.000" → "3"). Built from
+ * the digits in one step (no padded copy, no trimming afterwards): the engine formats hundreds of thousands
+ * of amounts at scales of 24–36 digits when it explains a period.
+ */
 export function formatScaledTrim(units: bigint, scale: number): string {
   if (units === 0n) return '0';
-  const s = formatScaled(units, scale);
-  if (scale === 0) return s;
-  let end = s.length;
-  while (s.charCodeAt(end - 1) === 48) end--; // '0'
-  if (s.charCodeAt(end - 1) === 46) end--; // '.'
-  return end === s.length ? s : s.slice(0, end);
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString();
+  const sign = negative ? '-' : '';
+  if (scale <= 0) return sign + digits;
+  const len = digits.length;
+  // significant end: trailing zeros inside the fraction are dropped
+  let end = len;
+  const fracStart = len - scale;
+  while (end > fracStart && digits.charCodeAt(end - 1) === 48) end--; // '0' (the first digit never is)
+  if (fracStart > 0) {
+    return end === fracStart
+      ? sign + digits.slice(0, fracStart)
+      : `${sign}${digits.slice(0, fracStart)}.${digits.slice(fracStart, end)}`;
+  }
+  // |value| < 1: "0." then the zeros the digits do not reach, then the significant digits
+  const zeros = -fracStart <= ZEROS.length ? ZEROS.slice(0, -fracStart) : '0'.repeat(-fracStart);
+  return `${sign}0.${zeros}${digits.slice(0, end)}`;
 }
+const ZEROS = '0'.repeat(64);
 
 /** Formats a Decimal without trailing zeros. */
 export function formatDecimal(d: Decimal): string {

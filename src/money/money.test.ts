@@ -1,7 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCurrency, minorDigits } from './currency.js';
-import { formatScaledTrim } from './decimal.js';
-import { parseDecimal } from './decimal.js';
+import { formatScaled, formatScaledTrim, parseDecimal } from './decimal.js';
 import { convertMoney, createFxTable } from './fx.js';
 import { addMoney, formatMoney, money, negateMoney, parseMoney, subtractMoney, sumMoney } from './money.js';
 import { parsePercent, percentOf } from './percent.js';
@@ -128,5 +128,43 @@ describe('formatScaledTrim', () => {
     [1200n, 0, '1200'],
   ])('%s at scale %s → %s', (units, scale, expected) => {
     expect(formatScaledTrim(units, scale)).toBe(expected);
+  });
+});
+
+describe('formatScaledTrim', () => {
+  /** The reference: the fixed-scale text, then its trailing fractional zeros and point removed. */
+  const reference = (units: bigint, scale: number) => {
+    const s = formatScaled(units, scale);
+    return scale === 0 || units === 0n ? (units === 0n ? '0' : s) : s.replace(/0+$/, '').replace(/\.$/, '');
+  };
+
+  it.each([
+    [0n, 24, '0'],
+    [7500n, 3, '7.5'],
+    [3000n, 3, '3'],
+    [-3000n, 3, '-3'],
+    [5n, 3, '0.005'],
+    [-50n, 3, '-0.05'],
+    [123n, 0, '123'],
+    [10n ** 30n, 24, '1000000'],
+    [15n * 10n ** 22n, 24, '0.15'],
+    [1n, 80, `0.${'0'.repeat(79)}1`],
+  ])('%s at scale %s is %s', (units, scale, text) => {
+    expect(formatScaledTrim(units, scale)).toBe(text);
+  });
+
+  it('matches the fixed-scale text with its trailing zeros removed, and parses back to the same value', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 45n), max: 10n ** 45n }),
+        fc.integer({ min: 0, max: 42 }),
+        (u, scale) => {
+          const text = formatScaledTrim(u, scale);
+          expect(text).toBe(reference(u, scale));
+          const back = parseDecimal(text)!;
+          expect(back.units * 10n ** BigInt(scale - back.scale)).toBe(u);
+        },
+      ),
+    );
   });
 });
