@@ -131,7 +131,7 @@ describe('formatScaledTrim', () => {
   });
 });
 
-describe('formatScaledTrim', () => {
+describe('formatScaledTrim against the fixed-scale text', () => {
   /** The reference: the fixed-scale text, then its trailing fractional zeros and point removed. */
   const reference = (units: bigint, scale: number) => {
     const s = formatScaled(units, scale);
