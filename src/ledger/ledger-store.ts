@@ -256,17 +256,27 @@ export async function clawBackLine(
       'INVALID_TRANSITION',
       `line is ${o.state} with amount ${o.amount}: nothing to claw back`,
     );
+  // what the line is still worth: its amount with every line correcting it (earlier clawbacks, and the close's own
+  // reversals — a refund's void or clawback, a late-data adjustment); a write-off is not a correction of it
   const prior = await trx
     .selectFrom('commission_lines')
-    .select(sql<string>`coalesce(sum(amount), 0)::text`.as('s'))
+    .select([
+      sql<string>`coalesce(sum(amount) filter (where kind = 'clawback'), 0)::text`.as('s'),
+      sql<string>`coalesce(sum(amount), 0)::text`.as('all'),
+    ])
     .where('corrects_line_id', '=', o.id)
-    .where('kind', '=', 'clawback')
+    .where('kind', '!=', 'write_off')
     .executeTakeFirstOrThrow();
-  const left = BigInt(o.amount) + BigInt(prior.s);
+  const left = BigInt(o.amount) + BigInt(prior.all);
+  if (left <= 0n)
+    throw new AppError(
+      'INVALID_TRANSITION',
+      `nothing left to claw back: the lines correcting it already take back its ${o.amount} minor units`,
+    );
   const amount = input.amount ?? left;
   if (amount <= 0n || amount > left)
     throw new AppError('VALIDATION_FAILED', `clawback must be between 0 and ${left} minor units`, {
-      fields: [{ path: '/amount', message: `at most ${left}` }],
+      fields: [{ path: '/amountMinor', message: `at most ${left}`, in: 'body' }],
     });
   const id = uuidv7();
   const key = `clawback:${o.id}:${BigInt(prior.s) - amount}`;

@@ -8,6 +8,7 @@ import {
   addCustomer,
   addIgDay,
   addPartner,
+  addProgram,
   addPurchase,
   addRefund,
   balancesMatchLines,
@@ -311,5 +312,78 @@ describe('late data that moves an amount back and forth', () => {
     const original = ls.find((l) => l.corrects_line_id === null)!;
     expect(ls.filter((l) => l !== original).every((l) => l.corrects_line_id !== null)).toBe(true);
     await expectInvariant(p);
+  });
+});
+
+describe('a clawback after the close already took the commission back', () => {
+  it('finds nothing left on a line a re-run voided for a refund, and at most what is left after a late adjustment', async () => {
+    await setNow('2025-02-03T10:00:00Z');
+    const {
+      brandId,
+      partnerId,
+      customers: [c1, c2],
+    } = await addProgram(ctx.services, {
+      brand: 'rerun-void',
+      vertical: 'prop',
+      currency: 'USD',
+      segment: 'influencer',
+      components: [
+        {
+          id: 'ch',
+          kind: 'prop_purchase',
+          rate: '15',
+          purchases: 'recurring',
+          base: 'amount_paid',
+          refundWindowDays: 14,
+          onRefund: 'clawback',
+        },
+      ],
+      customers: ['v1', 'v2'],
+    });
+    await addPurchase(ctx.services, brandId, c1, 'V1', '2025-01-10', 100_000);
+    await addPurchase(ctx.services, brandId, c2, 'V2', '2025-01-11', 100_000);
+    const close = () => closePeriod(ctx.services, { brand: 'rerun-void', period: '2025-01', actor: ACTOR });
+    expect((await close()).kind).toBe('closed');
+    const original = async (c: string) => {
+      const pub = await publicId(c);
+      return (await lines(partnerId)).find((l) => l.kind === 'prop_commission' && l.customerId === pub)!;
+    };
+    const v1 = await original(c1);
+    const v2 = await original(c2);
+    // V1 refunded in full inside its window (voided by the re-run); V2's purchase corrected down to 400.00
+    await addRefund(ctx.services, brandId, c1, 'V1', '2025-01-20', 100_000);
+    await ctx.services.db
+      .updateTable('prop_purchases')
+      .set({ amount_paid: 40_000 } as never)
+      .where('purchase_id', '=', 'V2')
+      .execute();
+    expect(await close()).toMatchObject({
+      kind: 'adjusted',
+      totals: [{ currency: 'USD', amount: '-24000' }],
+    });
+
+    const none = await finance.request('POST', `/api/v1/commission-lines/${v1.id}/clawback`, {
+      reason: 'chargeback',
+    });
+    expect(none.statusCode, none.body).toBe(409);
+    expect(none.json().error.message).toContain('nothing left to claw back');
+    const over = await finance.request('POST', `/api/v1/commission-lines/${v2.id}/clawback`, {
+      reason: 'chargeback',
+      amountMinor: '6001',
+    });
+    expect(over.statusCode, over.body).toBe(400);
+    expect(over.json().error.details.fields).toEqual([
+      expect.objectContaining({ path: '/amountMinor', message: 'at most 6000' }),
+    ]);
+    const rest = await finance.request('POST', `/api/v1/commission-lines/${v2.id}/clawback`, {
+      reason: 'chargeback',
+    });
+    expect(rest.statusCode, rest.body).toBe(200);
+    expect(rest.json()).toMatchObject({ amount: '-6000', correctsLineId: v2.id });
+    // taken back once: V1 0, V2 0
+    const sum = (await lines(partnerId)).reduce((a, l) => a + BigInt(l.amountMinor), 0n);
+    expect(sum).toBe(0n);
+    expect((await close()).kind).toBe('unchanged');
+    await expectInvariant(partnerId);
   });
 });
