@@ -146,6 +146,15 @@ const SRC_KEY: Record<ActivityKind, string> = {
   'funded-payouts': 's.payout_id',
 };
 
+/** The primary-key order of each kind's target (ids byte-wise, as the target's `collate "C"` keys sort). */
+const INSERT_ORDER: Record<ActivityKind, string> = {
+  'igaming-days': 'src.cust, src.date, src.currency',
+  trades: 'src.trade_id collate "C"',
+  'prop-purchases': 'src.purchase_id collate "C"',
+  'prop-refunds': 'src.refund_id collate "C"',
+  'funded-payouts': 'src.payout_id collate "C"',
+};
+
 export interface MergeCounts {
   inserted: number;
   updated: number;
@@ -154,15 +163,18 @@ export interface MergeCounts {
 
 /**
  * The staged rows with their customer ids; when the chunk repeats a key (`dedup`), only the last row of
- * each key (the sort is skipped for the usual chunk of distinct keys).
+ * each key (the sort is skipped for the usual chunk of distinct keys). `ownedOnly`: only rows of customers
+ * with an owner (the rows that move rollups), filtered before the join when no de-duplication is needed.
  */
-function srcSql(kind: ActivityKind, stg: string, dedup: boolean): string {
-  return dedup
-    ? `select distinct on (${SRC_KEY[kind]}) s.*, c.id as cust
+function srcSql(kind: ActivityKind, stg: string, dedup: boolean, ownedOnly = false): string {
+  if (dedup) {
+    const all = `select distinct on (${SRC_KEY[kind]}) s.*, c.id as cust, c.owner_partner_id
       from ${stg} s join customers c on c.brand_id = $1 and c.external_id = s.customer_id
-      order by ${SRC_KEY[kind]}, s.line desc`
-    : `select s.*, c.id as cust
-      from ${stg} s join customers c on c.brand_id = $1 and c.external_id = s.customer_id`;
+      order by ${SRC_KEY[kind]}, s.line desc`;
+    return ownedOnly ? `select * from (${all}) d where d.owner_partner_id is not null` : all;
+  }
+  return `select s.*, c.id as cust
+      from ${stg} s join customers c on c.brand_id = $1 and c.external_id = s.customer_id${ownedOnly ? ' and c.owner_partner_id is not null' : ''}`;
 }
 
 /** Rollup deltas (revenue) of `contrib` rows (customer_id, at, currency, revenue) of owned customers. */
@@ -193,10 +205,11 @@ function rollupSql(kind: ActivityKind): string {
 }
 
 /**
- * The fast path of a chunk: a plain INSERT of the rows whose key is not stored yet (an anti-join; no
- * ON CONFLICT speculation, no read of old rows, no RETURNING). Safe because merges of one brand and kind
- * hold an advisory lock. When it inserted every row of the chunk, `newRevenueSql` rolls their revenue up;
- * otherwise the caller rolls it back and runs `mergeSql`.
+ * The fast path of a chunk: a plain INSERT of its rows (no probe of the stored keys, no ON CONFLICT
+ * speculation, no read of old rows, no RETURNING), in key order so the primary key grows page by page.
+ * A stored key makes it fail on the primary key (unique violation): the caller then rolls back to a
+ * savepoint and runs `mergeSql`. Merges of one brand and kind hold an advisory lock. When it inserted every
+ * row of the chunk, `newRevenueSql` rolls their revenue up.
  */
 function insertNewSql(kind: ActivityKind, stg: string, dedup: boolean): string {
   const s = SPECS[kind];
@@ -204,14 +217,14 @@ function insertNewSql(kind: ActivityKind, stg: string, dedup: boolean): string {
   return `
     insert into ${s.table} (brand_id, customer_id, ${cols.join(', ')}, version, received_at)
     select $1, src.cust, ${s.cols.map(([, e]) => e).join(', ')}, 1, $2 from (${srcSql(kind, stg, dedup)}) src
-    where not exists (select 1 from ${s.table} t where t.brand_id = $1 and ${s.match})`;
+    order by ${INSERT_ORDER[kind]}`;
 }
 
 /** The revenue of a chunk of rows that were all new, rolled up for the customers with an owner. */
 function newRevenueSql(kind: ActivityKind, stg: string, dedup: boolean): string {
   const s = SPECS[kind];
   return `
-    with src as (${srcSql(kind, stg, dedup)}),
+    with src as (${srcSql(kind, stg, dedup, true)}),
     nw as (select src.cust as customer_id, ${s.cols.map(([c, e]) => `${e} as ${c}`).join(', ')} from src),
     contrib as (select customer_id, ${s.at} as at, currency, ${s.revenue} as revenue from nw),
     ${rollupSql(kind)}
@@ -385,19 +398,20 @@ export class ActivityLoader {
 
   private async merge(table: string, dedup: boolean, distinct: number): Promise<void> {
     const db = this.s.db as Kysely<Database>;
-    // fresh statistics (row count, customer ids), or the planner takes the staging table for empty and
-    // joins row by row; the other columns need none
-    await sql.raw(`analyze ${table} (customer_id)`).execute(db);
     // unknown customers and the merge commit together; on PostgreSQL with room for the de-duplicating sort
     // (a 200,000-row chunk otherwise sorts on disk). Merges of one brand and kind take turns (an advisory
-    // lock), so the fast path's plain INSERT cannot meet a key another merge is adding.
+    // lock): a chunk's plain INSERT meets only keys committed before it, and then takes the upsert.
     const r = await db.transaction().execute(async (trx) => {
       if (this.s.database.engine === 'postgres') await sql`set local work_mem = '64MB'`.execute(trx);
+      // fresh statistics (row count, customer ids), or the planner takes the staging table for empty and
+      // joins row by row; the other columns need none, and a small sample is enough
+      await sql`set local default_statistics_target = 10`.execute(trx);
+      await sql.raw(`analyze ${table} (customer_id)`).execute(trx);
       await sql`select pg_advisory_xact_lock(hashtext(${`consort.activity:${this.brandId}:${this.kind}`}))`.execute(
         trx,
       );
       const missing = await sql<{ customer_id: string }>`
-        select distinct s.customer_id from ${sql.table(table)} s
+        select s.customer_id from (select distinct customer_id from ${sql.table(table)}) s
         where not exists (select 1 from customers c where c.brand_id = ${this.brandId} and c.external_id = s.customer_id)`.execute(
         trx,
       );
@@ -414,10 +428,15 @@ export class ActivityLoader {
           .replaceAll('$1', `'${this.brandId}'::uuid`)
           .replaceAll('$2', `'${this.s.clock().toISOString()}'::timestamptz`);
       // new keys first (the usual case: a file of new rows); the upsert only when some keys were stored
-      // new keys first (the usual case: a file of new rows); the upsert only when some keys were stored
       await sql`savepoint fresh_rows`.execute(trx);
-      const fresh = await sql.raw(bind(insertNewSql(this.kind, table, dedup))).execute(trx);
-      const inserted = Number(fresh.numAffectedRows ?? 0);
+      let inserted = -1;
+      try {
+        const fresh = await sql.raw(bind(insertNewSql(this.kind, table, dedup))).execute(trx);
+        inserted = Number(fresh.numAffectedRows ?? 0);
+      } catch (err) {
+        // a key already stored: the upsert below handles the chunk
+        if ((err as { code?: unknown }).code !== '23505') throw err;
+      }
       if (inserted === distinct) {
         await sql`release savepoint fresh_rows`.execute(trx);
         await sql.raw(bind(newRevenueSql(this.kind, table, dedup))).execute(trx);
@@ -432,8 +451,20 @@ export class ActivityLoader {
     this.counts.inserted += row.inserted;
     this.counts.updated += row.updated;
     this.counts.unchanged += row.total - row.inserted - row.updated;
-    await sql.raw(`drop table if exists ${table}`).execute(db);
+    // dropped beside the next merge (on another connection), not before it; `finish` waits for it and
+    // drops again whatever is left
+    this.drops.push(
+      sql
+        .raw(`drop table if exists ${table}`)
+        .execute(db)
+        .then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
   }
+
+  private readonly drops: Promise<void>[] = [];
 
   /** Writes the last chunk and waits for every merge. */
   async finish(): Promise<MergeCounts> {
@@ -442,6 +473,7 @@ export class ActivityLoader {
       await this.merging;
       return this.counts;
     } finally {
+      await Promise.allSettled(this.drops);
       if (this.copy) await this.copy.client.end().catch(() => undefined);
       for (const t of this.tables)
         await sql

@@ -12,6 +12,7 @@ import * as m20261125T1920 from './20261125T1920-reporting-months-saved-reports.
 import * as m20261125T1930 from './20261125T1930-notifications.js';
 import * as m20261125T1940 from './20261125T1940-claims.js';
 import * as m20261125T1960 from './20261125T1960-deliverables.js';
+import * as m20261125T1970 from './20261125T1970-activity-key-collation.js';
 
 /**
  * Every migration, by timestamped name. Forward-only: a released migration is never edited; a change is a
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1930-notifications': m20261125T1930,
   '20261125T1940-claims': m20261125T1940,
   '20261125T1960-deliverables': m20261125T1960,
+  '20261125T1970-activity-key-collation': m20261125T1970,
 };
