@@ -273,9 +273,9 @@ export async function loadAuditLineFacts(
     select l.id,
       exists (select 1 from audit_log a where a.entity_type = 'ledger_period' and a.entity_id = l.period_id::text
         and a.action in ('period.closed', 'period.adjusted')) as booked,
-      (l.customer_id is null or exists (select 1 from customers cu join audit_log a on a.entity_type = 'customer'
-        and a.entity_id = cu.id::text and a.action in ('customer.attributed', 'customer.reassigned')
-        where cu.public_id = l.customer_id or cu.id::text = l.customer_id)) as ownership,
+      (l.customer_id is null or exists (select 1 from audit_log a where a.entity_type = 'customer'
+        and a.action in ('customer.attributed', 'customer.reassigned')
+        and a.entity_id in ((select cu.id::text from customers cu where cu.public_id = l.customer_id), l.customer_id))) as ownership,
       exists (select 1 from contracts c join audit_log a on a.entity_type = 'contract' and a.entity_id = c.id::text
         and a.action = 'contract.accepted'
         where c.partner_id = l.partner_id and c.brand_id = l.brand_id and c.accepted_at is not null) as deal,
@@ -290,9 +290,13 @@ export async function loadAuditLineFacts(
       ${f.managerId ? sql`and l.partner_id in (select id from partners where manager_user_id = ${f.managerId}::uuid)` : sql``}`.execute(
     db,
   );
+  // the verification must cover every record of the kinds the facts read (closes, ownership decisions, contract
+  // acceptances, approvals) up to the period's end; sign-ins and other records after it do not undo it
   const v = await sql<{ ok: boolean | null; covered: boolean | null }>`
     select v.ok, v.head_seq >= coalesce((select max(c.seq) from audit_chain c join audit_log a on a.id = c.audit_id
-      where a.occurred_at < ${addDays(p.to, 0)}::date), 0) as covered
+      where a.occurred_at < ${addDays(p.to, 0)}::date
+        and a.action in ('period.closed', 'period.adjusted', 'customer.attributed', 'customer.reassigned',
+          'contract.accepted', 'commission_lines.approve')), 0) as covered
     from audit_verifications v order by v.verified_at desc, v.id desc limit 1`.execute(db);
   const last = v.rows[0];
   return {
