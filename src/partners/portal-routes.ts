@@ -12,6 +12,7 @@ import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, IdParams, Uuid } from '../platform/http/schemas.js';
 import { createTrackingLink } from '../tracking/tracking-asset-store.js';
 import { evaluateVetting, loadPartnerOrThrow, portalView, recordPartnerEvent } from './partner-store.js';
+import { answerNpsSurvey } from './nps-store.js';
 import { subPartnerTree } from './routes.js';
 import {
   ContactFields,
@@ -513,45 +514,16 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const me = userOf(req);
       await writeAudited(s, async (trx, now) => {
         const p = await loadPartnerOrThrow(trx, own(req), me.partnerId!);
-        const sv = await trx
-          .selectFrom('nps_surveys')
-          .selectAll()
-          .where('id', '=', req.params.id)
-          .executeTakeFirst();
-        if (!sv || (sv.segment !== null && !p.segments.includes(sv.segment))) throw notFound('Survey');
-        if (sv.closes_at && sv.closes_at <= now) throw new AppError('CONFLICT', 'This survey is closed.');
-        const r = await trx
-          .insertInto('nps_answers')
-          .values({
-            survey_id: sv.id,
-            partner_id: p.id,
-            score: req.body.score,
-            comment: req.body.comment ?? null,
-            answered_by: me.userId,
-            answered_at: now,
-          })
-          .onConflict((oc) => oc.columns(['survey_id', 'partner_id']).doNothing())
-          .returning('score')
-          .executeTakeFirst();
-        if (!r) throw new AppError('CONFLICT', 'You already answered this survey.');
-        await appendAudit(
+        await answerNpsSurvey(
           trx,
           actorOf(req),
           {
-            action: 'nps.answered',
-            entityType: 'nps_survey',
-            entityId: sv.id,
-            detail: { partnerId: p.id, score: req.body.score },
+            partner: p,
+            surveyId: req.params.id,
+            score: req.body.score,
+            comment: req.body.comment,
+            userId: me.userId,
           },
-          now,
-        );
-        await recordPartnerEvent(
-          trx,
-          actorOf(req),
-          p.id,
-          'nps',
-          `answered NPS survey: ${req.body.score}`,
-          { surveyId: sv.id },
           now,
         );
       });

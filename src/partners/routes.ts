@@ -13,6 +13,7 @@ import { AppError, notFound } from '../platform/http/errors.js';
 import { Email, errors, IdParams, Uuid } from '../platform/http/schemas.js';
 import { calculateNps } from './calculate-nps.js';
 import { PARTNER_STATUSES } from './decide-status-transition.js';
+import { openNpsSurvey } from './nps-store.js';
 import { erasePartner } from './erasure-store.js';
 import {
   assignManager,
@@ -668,26 +669,7 @@ export const partnerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const id = uuidv7();
-      await writeAudited(s, async (trx, now) => {
-        await trx
-          .insertInto('nps_surveys')
-          .values({
-            id,
-            question: req.body.question,
-            segment: req.body.segment ?? null,
-            opened_by: actorOf(req).id,
-            opened_at: now,
-            closes_at: req.body.closesAt ?? null,
-          })
-          .execute();
-        await appendAudit(
-          trx,
-          actorOf(req),
-          { action: 'nps_survey.opened', entityType: 'nps_survey', entityId: id, after: { ...req.body } },
-          now,
-        );
-      });
+      const id = await writeAudited(s, (trx, now) => openNpsSurvey(trx, actorOf(req), req.body, now));
       return reply.status(201).send(await surveyView(id));
     },
   );
