@@ -51,6 +51,42 @@ export async function appendAudit(trx: Executor, actor: Actor, entry: AuditEntry
 }
 
 /**
+ * Appends many audit records in one statement per 1,000 (bulk seeding): the same records `appendAudit`
+ * would append one by one, each at its own time, in the caller's transaction.
+ */
+export async function appendAudits(
+  trx: Executor,
+  actor: Actor,
+  entries: readonly (AuditEntry & { at: Date })[],
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000)
+    await trx
+      .insertInto('audit_log')
+      .values(
+        entries.slice(i, i + 1000).map((entry) => {
+          const diff =
+            entry.detail !== undefined
+              ? entry.detail
+              : entry.before !== undefined || entry.after !== undefined
+                ? calculateDiff(entry.before, entry.after)
+                : null;
+          return {
+            occurred_at: entry.at,
+            actor_type: actor.type,
+            actor_id: actor.id,
+            action: entry.action,
+            entity_type: entry.entityType,
+            entity_id: entry.entityId ?? null,
+            diff: diff === null ? null : JSON.stringify(diff),
+            request_id: actor.requestId ?? null,
+            ip: actor.ip ?? null,
+          };
+        }) as never,
+      )
+      .execute();
+}
+
+/**
  * High-volume writes (clicks, imported activity) are audited per batch, not per row: the count, the id
  * range and a content hash of the rows, so a batch can later be proven unchanged.
  */

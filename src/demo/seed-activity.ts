@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
+import { appendAudits, appendBatchAudit } from '../audit/audit-store.js';
 import { writeAudited } from '../audit/write-audited.js';
+import type { Database } from '../platform/db/schema.js';
 import type { Services } from '../platform/services.js';
 import { rebuildRollups } from '../tracking/rollup-store.js';
 import { createPromoCode, createTrackingLink } from '../tracking/tracking-asset-store.js';
@@ -29,9 +32,13 @@ function idAt(ms: number, rnd: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${r().slice(1)}-${(Math.floor(rnd() * 4) + 8).toString(16)}${r().slice(1)}-${r()}${r()}${r()}`;
 }
 
-async function insertChunks(s: Services, table: string, rows: Record<string, unknown>[]): Promise<void> {
+async function insertChunks(
+  trx: Transaction<Database>,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000)
-    await s.db
+    await trx
       .insertInto(table as never)
       .values(rows.slice(i, i + 1000) as never)
       .execute();
@@ -71,10 +78,15 @@ export async function seedDemoActivity(s: Services): Promise<void> {
       createTrackingLink(trx, actor, { partnerId, segment, brandId, code, name: code, kind: 'custom' }, now);
     return {
       links: [
-        { link: await mk(maya, 'affiliate', spins.id, 'demo-maya-spins'), brand: spins, perDay: 60 },
-        { link: await mk(north, 'affiliate', spins.id, 'demo-northwind-spins'), brand: spins, perDay: 90 },
-        { link: await mk(kestrel, 'ib', fx.id, 'demo-kestrel-fx'), brand: fx, perDay: 40 },
-        { link: await mk(maya, 'ib', fx.id, 'demo-maya-fx'), brand: fx, perDay: 20 },
+        { link: await mk(maya, 'affiliate', spins.id, 'demo-maya-spins'), brand: spins, perDay: 60, from: 0 },
+        {
+          link: await mk(north, 'affiliate', spins.id, 'demo-northwind-spins'),
+          brand: spins,
+          perDay: 90,
+          from: 0,
+        },
+        { link: await mk(kestrel, 'ib', fx.id, 'demo-kestrel-fx'), brand: fx, perDay: 40, from: 0 },
+        { link: await mk(maya, 'ib', fx.id, 'demo-maya-fx'), brand: fx, perDay: 20, from: 0 },
       ],
       code: await createPromoCode(
         trx,
@@ -87,6 +99,57 @@ export async function seedDemoActivity(s: Services): Promise<void> {
 
   const today = Math.floor(s.clock().getTime() / DAY) * DAY;
   const start = today - 90 * DAY;
+  // the generated active partners send a little traffic from the day they were activated: their default links
+  // (casino and forex brands) and their promo codes (prop brand)
+  const fromDay = (at: Date | null) =>
+    at ? Math.max(0, Math.floor((Math.floor(at.getTime() / DAY) * DAY - start) / DAY)) : 0;
+  const generated = await s.db
+    .selectFrom('tracking_links as l')
+    .innerJoin('partners as p', 'p.id', 'l.partner_id')
+    .select(['l.id', 'l.partner_id', 'l.segment', 'l.brand_id', 'p.activated_at'])
+    .where('l.kind', '=', 'default')
+    .where('p.status', '=', 'active')
+    .where('l.partner_id', 'not in', [maya, north, kestrel])
+    .where('l.brand_id', 'in', [spins.id, fx.id])
+    .orderBy('l.id')
+    .execute();
+  const links = [
+    ...assets.links,
+    ...generated.map((l) => ({
+      link: l,
+      brand: l.brand_id === spins.id ? spins : fx,
+      perDay: 12,
+      from: fromDay(l.activated_at),
+    })),
+  ];
+  const propCodes = [
+    {
+      id: assets.code.id,
+      code: assets.code.code,
+      partnerId: maya,
+      segment: 'ambassador',
+      perDay: 3.5,
+      from: 0,
+    },
+    ...(
+      await s.db
+        .selectFrom('promo_codes as c')
+        .innerJoin('partners as p', 'p.id', 'c.partner_id')
+        .select(['c.id', 'c.code', 'c.partner_id', 'c.segment', 'p.activated_at'])
+        .where('p.status', '=', 'active')
+        .where('c.brand_id', '=', prop.id)
+        .where('c.partner_id', '<>', maya)
+        .orderBy('c.id')
+        .execute()
+    ).map((c) => ({
+      id: c.id,
+      code: c.code,
+      partnerId: c.partner_id,
+      segment: c.segment,
+      perDay: 0.6,
+      from: fromDay(c.activated_at),
+    })),
+  ];
   const clicks: Record<string, unknown>[] = [];
   const customers: Record<string, unknown>[] = [];
   const events: Record<string, unknown>[] = [];
@@ -139,7 +202,8 @@ export async function seedDemoActivity(s: Services): Promise<void> {
   };
 
   for (let d = 0; d < 90; d++) {
-    for (const { link, brand, perDay } of assets.links) {
+    for (const { link, brand, perDay, from } of links) {
+      if (d < from) continue;
       const count = Math.floor(perDay * (0.7 + rnd() * 0.6));
       for (let i = 0; i < count; i++) {
         const at = start + d * DAY + Math.floor(rnd() * DAY);
@@ -221,12 +285,12 @@ export async function seedDemoActivity(s: Services): Promise<void> {
           });
         if (!ftd) continue;
         event(brand.id, cid, 'ftd', regAt + 3_600_000, ftdAmount, brand.currency, null, null);
-        const active = Math.min(90 - d, 1 + Math.floor(rnd() * 12));
+        const active = Math.min(90 - d, 1 + Math.floor(rnd() * 16));
         for (let k = 1; k <= active; k++) {
           const dayMs = Math.floor((regAt + k * DAY) / DAY) * DAY;
           if (dayMs >= today) break;
           if (brand.code === 'lucky-spins') {
-            const stakes = BigInt(2000 + Math.floor(rnd() * 30000));
+            const stakes = BigInt(6000 + Math.floor(rnd() * 90000));
             const wins = (stakes * BigInt(80 + Math.floor(rnd() * 25))) / 100n;
             days.push({
               brand_id: brand.id,
@@ -286,87 +350,136 @@ export async function seedDemoActivity(s: Services): Promise<void> {
       }
     }
     // prop: influencer code purchases (the code is the claim)
-    for (let i = 0; i < 2 + Math.floor(rnd() * 4); i++) {
-      const at = start + d * DAY + Math.floor(rnd() * DAY);
-      if (at >= today) continue;
-      const cid = uuidv7();
-      const ext = `demo-summit-${n + 1}`;
-      const price = [9900n, 19900n, 49900n][Math.floor(rnd() * 3)]!;
-      customers.push({
-        id: cid,
-        brand_id: prop.id,
-        external_id: ext,
-        public_id: pub(ext),
-        owner_partner_id: maya,
-        owner_segment: 'ambassador',
-        owner_link_id: null,
-        owner_promo_code_id: assets.code.id,
-        owner_click_id: null,
-        owner_sub_id: null,
-        attribution_source: 'code',
-        attributed_at: new Date(at),
-        registered_at: new Date(at),
-        first_deposit_at: null,
-        first_deposit_amount: null,
-        first_deposit_currency: null,
-        first_purchase_at: new Date(at),
-        locked_at: new Date(at),
-        country: 'DE',
-        created_at: new Date(at),
-        updated_at: new Date(at),
-      });
-      event(prop.id, cid, 'purchase', at, (price * 90n) / 100n, prop.currency, null, assets.code.code);
-      purchases.push({
-        brand_id: prop.id,
-        purchase_id: `demo-p-${purchases.length + 1}`,
-        customer_id: cid,
-        day: new Date(at).toISOString().slice(0, 10),
-        currency: prop.currency,
-        amount_paid: String((price * 90n) / 100n),
-        list_price: String(price),
-        purchase_kind: 'first',
-        promo_code: assets.code.code,
-        version: 1,
-        received_at: new Date(at),
-      });
+    for (const pc of propCodes) {
+      if (d < pc.from) continue;
+      const count = Math.floor(pc.perDay * (0.4 + rnd() * 1.2) + rnd());
+      for (let i = 0; i < count; i++) {
+        const at = start + d * DAY + Math.floor(rnd() * DAY);
+        if (at >= today) continue;
+        const cid = uuidv7();
+        const ext = `demo-summit-${n + 1}`;
+        const price = [9900n, 19900n, 49900n][Math.floor(rnd() * 3)]!;
+        customers.push({
+          id: cid,
+          brand_id: prop.id,
+          external_id: ext,
+          public_id: pub(ext),
+          owner_partner_id: pc.partnerId,
+          owner_segment: pc.segment,
+          owner_link_id: null,
+          owner_promo_code_id: pc.id,
+          owner_click_id: null,
+          owner_sub_id: null,
+          attribution_source: 'code',
+          attributed_at: new Date(at),
+          registered_at: new Date(at),
+          first_deposit_at: null,
+          first_deposit_amount: null,
+          first_deposit_currency: null,
+          first_purchase_at: new Date(at),
+          locked_at: new Date(at),
+          country: 'DE',
+          created_at: new Date(at),
+          updated_at: new Date(at),
+        });
+        event(prop.id, cid, 'purchase', at, (price * 90n) / 100n, prop.currency, null, pc.code);
+        purchases.push({
+          brand_id: prop.id,
+          purchase_id: `demo-p-${purchases.length + 1}`,
+          customer_id: cid,
+          day: new Date(at).toISOString().slice(0, 10),
+          currency: prop.currency,
+          amount_paid: String((price * 90n) / 100n),
+          list_price: String(price),
+          purchase_kind: 'first',
+          promo_code: pc.code,
+          version: 1,
+          received_at: new Date(at),
+        });
+      }
     }
   }
 
-  await insertChunks(s, 'clicks', clicks);
-  await insertChunks(s, 'customers', customers);
-  await insertChunks(s, 'events', events);
-  await insertChunks(
-    s,
-    'event_versions',
-    events.map((e) => ({
-      event_id: e.id,
-      version: 1,
-      content_hash: e.content_hash,
-      payload: e.payload,
-      extra: '{}',
-      received_at: e.received_at,
-      actor_id: 'seed-demo',
-    })),
-  );
-  await insertChunks(s, 'attribution_overlaps', overlaps);
-  await insertChunks(
-    s,
-    'customer_ownership_history',
-    customers.map((c) => ({
-      id: uuidv7(),
-      customer_id: c.id,
-      partner_id: c.owner_partner_id,
-      segment: c.owner_segment,
-      source: c.attribution_source,
-      decided_by: 'attribution',
-      reason: 'demo seed',
-      event_id: null,
-      actor_id: 'seed-demo',
-      decided_at: c.attributed_at,
-    })),
-  );
-  await insertChunks(s, 'igaming_days', days);
-  await insertChunks(s, 'trades', trades);
-  await insertChunks(s, 'prop_purchases', purchases);
+  const eventVersions = events.map((e) => ({
+    event_id: e.id,
+    version: 1,
+    content_hash: e.content_hash,
+    payload: e.payload,
+    extra: '{}',
+    received_at: e.received_at,
+    actor_id: 'seed-demo',
+  }));
+  const history = customers.map((c) => ({
+    id: uuidv7(),
+    customer_id: c.id,
+    partner_id: c.owner_partner_id,
+    segment: c.owner_segment,
+    source: c.attribution_source,
+    decided_by: 'attribution',
+    reason: 'demo seed',
+    event_id: null,
+    actor_id: 'seed-demo',
+    decided_at: c.attributed_at,
+  }));
+  // one transaction, audited like the high-volume writes it stands for: a batch record per table (count, id
+  // range, content hash) and, as attribution does, one `customer.attributed` record per customer
+  await writeAudited(s, async (trx, now) => {
+    await insertChunks(trx, 'clicks', clicks);
+    await insertChunks(trx, 'customers', customers);
+    await insertChunks(trx, 'events', events);
+    await insertChunks(trx, 'event_versions', eventVersions);
+    await insertChunks(trx, 'attribution_overlaps', overlaps);
+    await insertChunks(trx, 'customer_ownership_history', history);
+    await insertChunks(trx, 'igaming_days', days);
+    await insertChunks(trx, 'trades', trades);
+    await insertChunks(trx, 'prop_purchases', purchases);
+    const seeded: Array<[string, string, Record<string, unknown>[], (r: Record<string, unknown>) => string]> =
+      [
+        ['clicks', 'click', clicks, (r) => String(r.id)],
+        ['customers', 'customer', customers, (r) => String(r.id)],
+        ['events', 'event', events, (r) => String(r.id)],
+        ['event_versions', 'event', eventVersions, (r) => String(r.event_id)],
+        ['attribution_overlaps', 'attribution_overlap', overlaps, (r) => String(r.id)],
+        ['customer_ownership_history', 'customer', history, (r) => String(r.id)],
+        ['igaming_days', 'igaming_day', days, (r) => `${r.customer_id}@${r.day}`],
+        ['trades', 'trade', trades, (r) => String(r.trade_id)],
+        ['prop_purchases', 'prop_purchase', purchases, (r) => String(r.purchase_id)],
+      ];
+    for (const [table, entityType, rows, key] of seeded)
+      if (rows.length > 0)
+        await appendBatchAudit(
+          trx,
+          actor,
+          {
+            action: `demo.${table}.seeded`,
+            entityType,
+            count: rows.length,
+            firstId: key(rows[0]!),
+            lastId: key(rows[rows.length - 1]!),
+            content: rows
+              .map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))
+              .join('\n'),
+          },
+          now,
+        );
+    await appendAudits(
+      trx,
+      actor,
+      customers.map((c) => ({
+        at: c.attributed_at as Date,
+        action: 'customer.attributed',
+        entityType: 'customer',
+        entityId: String(c.id),
+        before: { partnerId: null, segment: null },
+        after: {
+          partnerId: c.owner_partner_id,
+          segment: c.owner_segment,
+          source: c.attribution_source,
+          eventId: null,
+          rule: 'demo seed',
+        },
+      })),
+    );
+  });
   await rebuildRollups(s.db);
 }

@@ -7,7 +7,12 @@ import type { LoginRole } from '../platform/config.js';
 import type { Database } from '../platform/db/schema.js';
 import type { Services } from '../platform/services.js';
 import { seedDemoActivity } from './seed-activity.js';
-import { seedDemoPartners } from './seed-partners.js';
+import { acceptContract, issueContract } from '../onboarding/contract-store.js';
+import { joinBrand } from '../partners/partner-store.js';
+import { seedDemoMoney } from './seed-money.js';
+import { DEMO_HISTORY_DAYS, seedDemoPartners } from './seed-partners.js';
+
+const DAY = 86_400_000;
 
 export const DEMO_PASSWORD = 'consort-demo-1';
 
@@ -43,6 +48,17 @@ const BRANDS = [
     jurisdictions: [],
   },
 ] as const;
+
+/** The programs (brand and segments) of the partners with demo traffic; their contracts date from the history's start. */
+const PROGRAMS: Record<string, Array<{ brand: string; segments: string[] }>> = {
+  'Maya Creator': [
+    { brand: 'lucky-spins', segments: ['affiliate'] },
+    { brand: 'apex-fx', segments: ['ib'] },
+    { brand: 'summit-prop', segments: ['ambassador'] },
+  ],
+  'Northwind Media Ltd': [{ brand: 'lucky-spins', segments: ['affiliate'] }],
+  'Kestrel Capital IB': [{ brand: 'apex-fx', segments: ['ib'] }],
+};
 
 const STAFF: Array<{ email: string; role: LoginRole; name: string }> = [
   { email: 'admin@demo.consort.local', role: 'admin', name: 'Ada Admin' },
@@ -163,6 +179,7 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
       );
     }
     const managers: string[] = [];
+    const partnerLogins = new Map<string, string>();
     for (const st of STAFF) {
       const u = await createUser(
         trx,
@@ -195,20 +212,71 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
         { action: 'partner.created', entityType: 'partner', entityId: id, after: { ...p } },
         now,
       );
-      if (i < 2) {
-        await createUser(
+      if (i < 3) {
+        const u = await createUser(
           trx,
           actor,
           { email: p.email, password: DEMO_PASSWORD, role: 'partner', displayName: p.name, partnerId: id },
           now,
         );
+        partnerLogins.set(id, u.id);
         logins.push({ email: p.email, role: 'partner', note: `${p.name} (${p.segments.join(', ')})` });
       }
     }
     await seedDemoPartners(trx, actor, managers, now);
+    await seedDemoPrograms(trx, actor, partnerLogins, now);
   });
   await seedDemoActivity(s);
+  await seedDemoMoney(s);
   return logins;
+}
+
+/**
+ * The partners with demo traffic join their brands and accept their contracts (through the onboarding
+ * stores, audited) at the start of the demo's history, so the deals are in force for every closed period.
+ */
+async function seedDemoPrograms(
+  trx: Transaction<Database>,
+  actor: Actor,
+  partnerLogins: Map<string, string>,
+  now: Date,
+): Promise<void> {
+  const dayStart = Math.floor(now.getTime() / DAY) * DAY;
+  const at = new Date(dayStart - DEMO_HISTORY_DAYS * DAY + 10 * 3_600_000);
+  const brands = new Map(
+    (await trx.selectFrom('brands').select(['id', 'code']).execute()).map((b) => [b.code, b.id]),
+  );
+  for (const [name, programs] of Object.entries(PROGRAMS)) {
+    const partner = await trx
+      .selectFrom('partners')
+      .selectAll()
+      .where('display_name', '=', name)
+      .executeTakeFirstOrThrow();
+    for (const prog of programs) {
+      const brandId = brands.get(prog.brand)!;
+      await joinBrand(trx, actor, partner.id, brandId, null, at);
+      const c = await issueContract(
+        trx,
+        actor,
+        partner,
+        { brandId, segments: prog.segments, effectiveFrom: at.toISOString().slice(0, 10), reason: 'demo' },
+        at,
+      );
+      await acceptContract(
+        trx,
+        actor,
+        partner,
+        c,
+        {
+          userId: partnerLogins.get(partner.id) ?? null,
+          ip: '192.0.2.20',
+          userAgent: 'demo',
+          sha256: c.rendered_sha256,
+        },
+        at,
+      );
+    }
+  }
 }
 
 /** Prints the demo logins for `start --demo` and `seed demo`. */

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '../audit/audit-store.js';
-import { issueContract, saveDealTemplate } from '../onboarding/contract-store.js';
+import { acceptContract, issueContract, saveDealTemplate } from '../onboarding/contract-store.js';
 import { generateTrackingAssets, recordPartnerEvent } from '../partners/partner-store.js';
 import type { Database, Segment } from '../platform/db/schema.js';
 
@@ -21,6 +21,19 @@ const STATUSES = [
 const COUNTRIES = ['GB', 'MT', 'CY', 'DE', 'ES', 'IE', 'NL', 'SE', 'AT', 'PL'];
 const FIRST = ['Nova', 'Orbit', 'Delta', 'Lumen', 'Vega', 'Atlas', 'Echo', 'Pioneer', 'Zenith', 'Harbor'];
 const SECOND = ['Media', 'Capital', 'Streams', 'Partners', 'Labs', 'Traders', 'Digital', 'Network'];
+const DAY = 86_400_000;
+
+/** The demo's history starts this many days before the seed day (deal templates, the first partners). */
+export const DEMO_HISTORY_DAYS = 130;
+
+/**
+ * Days before the seed day at which generated partner `i` applied and reached its status (onboarding,
+ * contract acceptance, activation): spread over the last ~four months, so onboardings, cohorts and
+ * contracts in force have a history. Deterministic.
+ */
+export function demoPartnerAgeDays(i: number): number {
+  return 4 + ((i * 53) % 115);
+}
 
 function termsFor(segment: Segment, currency: string): Record<string, unknown> {
   const base = { schemaVersion: 1, name: `${segment} standard`, currency, segments: [segment] };
@@ -66,6 +79,8 @@ export async function seedDemoPartners(
   now: Date,
 ): Promise<void> {
   const brands = await trx.selectFrom('brands').select(['id', 'code', 'currency']).orderBy('code').execute();
+  const dayStart = Math.floor(now.getTime() / DAY) * DAY;
+  const historyStart = new Date(dayStart - DEMO_HISTORY_DAYS * DAY + 9 * 3_600_000);
   for (const b of brands)
     for (const seg of SEGMENTS)
       await saveDealTemplate(
@@ -81,7 +96,7 @@ export async function seedDemoPartners(
             'This {{segment}} agreement is made between {{brand.name}} and {{partner.legalName}} ({{partner.country}}), tier {{tier}}.\n' +
             'The partner markets the brand only with approved material and follows the rules of every jurisdiction it targets.',
         },
-        now,
+        historyStart,
       );
   const ids: Array<{ id: string; brandId: string }> = [];
   for (let i = 0; i < 48; i++) {
@@ -92,6 +107,9 @@ export async function seedDemoPartners(
     const brand = brands[i % brands.length]!;
     const name = `${FIRST[i % 10]} ${SECOND[i % 8]} ${i + 1}`;
     const id = uuidv7();
+    // this partner's history: it applied a week before it reached its status (both in the past)
+    const at = new Date(dayStart - demoPartnerAgeDays(i) * DAY + (9 + (i % 8)) * 3_600_000);
+    const appliedAt = new Date(at.getTime() - 7 * DAY);
     await trx
       .insertInto('partners')
       .values({
@@ -112,11 +130,11 @@ export async function seedDemoPartners(
         tags: i % 4 === 0 ? ['priority'] : [],
         tax_form_status: i % 3 === 0 ? 'w8ben' : 'missing',
         manager_user_id: managers[i % 2] ?? null,
-        status_changed_at: now,
-        onboarded_at: ['contracted', 'active', 'suspended', 'terminated'].includes(status) ? now : null,
-        activated_at: ['active', 'suspended', 'terminated'].includes(status) ? now : null,
-        created_at: now,
-        updated_at: now,
+        status_changed_at: at,
+        onboarded_at: ['contracted', 'active', 'suspended', 'terminated'].includes(status) ? at : null,
+        activated_at: ['active', 'suspended', 'terminated'].includes(status) ? at : null,
+        created_at: appliedAt,
+        updated_at: at,
       })
       .execute();
     // trees: every partner after the first six may sit under an earlier active partner of the same brand
@@ -130,7 +148,7 @@ export async function seedDemoPartners(
     );
     await trx
       .insertInto('partner_brands')
-      .values({ partner_id: id, brand_id: brand.id, parent_partner_id: parent?.id ?? null, joined_at: now })
+      .values({ partner_id: id, brand_id: brand.id, parent_partner_id: parent?.id ?? null, joined_at: at })
       .execute();
     ids.push({ id, brandId: brand.id });
     await trx
@@ -143,10 +161,10 @@ export async function seedDemoPartners(
         reason: 'demo',
         actor_type: actor.type,
         actor_id: actor.id,
-        occurred_at: now,
+        occurred_at: at,
       })
       .execute();
-    await recordPartnerEvent(trx, actor, id, 'status', `demo partner (${status})`, {}, now);
+    await recordPartnerEvent(trx, actor, id, 'status', `demo partner (${status})`, {}, at);
     if (status !== 'applied') {
       for (const type of ['identity', 'bank_proof', 'tax_form'])
         await trx
@@ -164,7 +182,7 @@ export async function seedDemoPartners(
             review_status: status === 'in_review' ? 'pending' : 'approved',
             uploaded_by_type: 'system',
             uploaded_by: 'seed-demo',
-            created_at: now,
+            created_at: appliedAt,
           })
           .execute();
     }
@@ -174,21 +192,20 @@ export async function seedDemoPartners(
         trx,
         actor,
         { ...p, status: 'approved' },
-        { brandId: brand.id, segments: segs, effectiveFrom: now.toISOString().slice(0, 10), reason: 'demo' },
-        now,
+        { brandId: brand.id, segments: segs, effectiveFrom: at.toISOString().slice(0, 10), reason: 'demo' },
+        at,
       );
-      await trx
-        .updateTable('contracts')
-        .set({
-          status: 'accepted',
-          accepted_at: now,
-          accepted_ip: '192.0.2.10',
-          accepted_user_agent: 'demo',
-          accepted_sha256: c.rendered_sha256,
-        })
-        .where('id', '=', c.id)
-        .execute();
-      if (status !== 'contracted') await generateTrackingAssets(trx, actor, p, now);
+      // accepted through the product's store (audited `contract.accepted`), on paper: no portal login; a partner
+      // that is suspended or terminated today accepted while it was active
+      await acceptContract(
+        trx,
+        actor,
+        { ...p, status: status === 'contracted' ? 'contracted' : 'active' },
+        c,
+        { userId: null, ip: '192.0.2.10', userAgent: 'demo', sha256: c.rendered_sha256 },
+        at,
+      );
+      if (status !== 'contracted') await generateTrackingAssets(trx, actor, p, at);
     }
   }
 }

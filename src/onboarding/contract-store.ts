@@ -299,7 +299,8 @@ export async function acceptContract(
   actor: Actor,
   partner: PartnerRow,
   contract: ContractRow,
-  by: { userId: string; ip: string | null; userAgent: string | null; sha256: string },
+  /** `userId` null: accepted outside the portal (on paper, imported). */
+  by: { userId: string | null; ip: string | null; userAgent: string | null; sha256: string },
   now: Date,
 ): Promise<ContractRow> {
   if (contract.status !== 'issued')
