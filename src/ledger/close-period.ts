@@ -13,6 +13,7 @@ import { AppError } from '../platform/http/errors.js';
 import type { Services } from '../platform/services.js';
 import { calculateAdjustments } from './calculate-adjustments.js';
 import { calculateTransfer } from './calculate-postings.js';
+import { settleClawbackReleases } from './clawback-release-store.js';
 import {
   type BrandRow,
   brandInfo,
@@ -378,6 +379,13 @@ async function writeLines(
   return { entries, content };
 }
 
+/** The lines the inputs correct (a refund's reversal or a late adjustment names the line it takes back). */
+function correctedIds(inputs: readonly LineInput[]): string[] {
+  const ids = new Set<string>();
+  for (const x of inputs) if (x.correctsLineId) ids.add(x.correctsLineId);
+  return [...ids];
+}
+
 /** Refund reversals (prop_void / prop_clawback) link to the purchase commission they take back. */
 async function correctedOriginal(c: WriteCtx, l: LineFacts): Promise<string | null> {
   if (l.kind !== 'prop_void' && l.kind !== 'prop_clawback') return null;
@@ -451,6 +459,10 @@ async function writeClose(
     if (x.line.kind === 'prop_void' || x.line.kind === 'prop_clawback')
       x.correctsLineId = await correctedOriginal(c, x.line);
   const w = await writeLines(c, runId, periodId, inputs);
+  const released = await settleClawbackReleases(c.trx, c.actor, correctedIds(inputs), c.now, {
+    id: periodId,
+    period: c.bounds.id,
+  });
   const stateJson = JSON.stringify(res.state);
   await c.trx
     .insertInto('carried_states')
@@ -491,6 +503,7 @@ async function writeClose(
         stateSha256: sha256(stateJson),
         fxRates: (fx as unknown[]).length,
         issues: res.issues.length,
+        clawbackReleases: released.map((r) => `${r.id}=${r.amount}`),
       },
     },
     c.now,
@@ -656,6 +669,7 @@ async function writeAdjustments(
     };
   });
   const w = await writeLines(c, runId, target.id, inputs);
+  const released = await settleClawbackReleases(c.trx, c.actor, correctedIds(inputs), c.now, target);
   await c.trx
     .updateTable('close_runs')
     .set({ lines: inputs.length, entries: w.entries, finished_at: new Date() })
@@ -677,6 +691,7 @@ async function writeAdjustments(
         lines: inputs.length,
         totals,
         corrections: inputs.map((i) => `${i.lineKey}=${i.amount}`),
+        clawbackReleases: released.map((r) => `${r.id}=${r.amount}`),
       },
     },
     c.now,

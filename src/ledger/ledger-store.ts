@@ -163,6 +163,16 @@ export async function transitionLines(
     out.changed.push({ id: l.id, from: l.state, to: d.to });
   }
   await insertEntries(trx, entries);
+  if ((input.action === 'reject' || input.action === 'reverse') && out.changed.length > 0) {
+    // a rejected clawback or refund reversal changes what the line is still worth: settle its clawback release
+    const { settleClawbackReleases } = await import('./clawback-release-store.js');
+    await settleClawbackReleases(
+      trx,
+      actor,
+      out.changed.map((c) => c.id),
+      now,
+    );
+  }
   await notifyCommissionHolds(trx, lines, out.changed, input.action, now);
   if (out.changed.length > 0)
     await appendAudit(
@@ -221,10 +231,12 @@ export async function clawBackLine(
   input: { lineId: string; reason: string; amount?: bigint },
   now: Date,
 ) {
+  // locked: a close booking a refund of the same line settles against this row too
   const o = await trx
     .selectFrom('commission_lines')
     .selectAll()
     .where('id', '=', input.lineId)
+    .forUpdate()
     .executeTakeFirst();
   if (!o) throw new AppError('NOT_FOUND', 'Commission line not found.');
   const brand = await trx
@@ -251,23 +263,29 @@ export async function clawBackLine(
     now,
   });
   const input2 = { ...input, bookIn, runId };
-  if (o.state === 'rejected' || o.state === 'reversed' || BigInt(o.amount) <= 0n)
+  if (
+    o.state === 'rejected' ||
+    o.state === 'reversed' ||
+    BigInt(o.amount) <= 0n ||
+    o.kind === 'clawback_release'
+  )
     throw new AppError(
       'INVALID_TRANSITION',
       `line is ${o.state} with amount ${o.amount}: nothing to claw back`,
     );
-  // what the line is still worth: its amount with every line correcting it (earlier clawbacks, and the close's own
-  // reversals — a refund's void or clawback, a late-data adjustment); a write-off is not a correction of it
-  const prior = await trx
-    .selectFrom('commission_lines')
-    .select([
-      sql<string>`coalesce(sum(amount) filter (where kind = 'clawback'), 0)::text`.as('s'),
-      sql<string>`coalesce(sum(amount), 0)::text`.as('all'),
-    ])
-    .where('corrects_line_id', '=', o.id)
-    .where('kind', '!=', 'write_off')
-    .executeTakeFirstOrThrow();
-  const left = BigInt(o.amount) + BigInt(prior.all);
+  // what the line is still worth: its amount with every line correcting it that is still in force (earlier
+  // clawbacks and their releases, the close's own reversals — a refund's void or clawback, a late-data adjustment,
+  // and the adjustments of those); a write-off is not a correction of it
+  const { loadLineWorth } = await import('./clawback-release-store.js');
+  const { worthLeft } = await import('./decide-clawback-release.js');
+  const worth = await loadLineWorth(trx, o);
+  // the key counts every clawback ever booked on the line (rejected ones too), so it only ever moves down
+  const prior = {
+    s: worth.family
+      .filter((l) => l.kind === 'clawback' && l.correctsLineId === o.id)
+      .reduce((a, l) => a + l.amount, 0n),
+  };
+  const left = worthLeft(worth);
   if (left <= 0n)
     throw new AppError(
       'INVALID_TRANSITION',

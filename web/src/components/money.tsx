@@ -61,6 +61,7 @@ export const KIND_LABELS: Record<string, string> = {
   cpa: 'CPA',
   revshare: 'Revenue share',
   clawback: 'Clawback',
+  clawback_release: 'Clawback released (refund booked)',
   write_off: 'Negative balance written off',
   adjustment: 'Adjustment',
   manual_adjustment: 'Manual adjustment',
