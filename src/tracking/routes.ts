@@ -12,7 +12,11 @@ import { AppError, notFound } from '../platform/http/errors.js';
 import { errors, Uuid } from '../platform/http/schemas.js';
 import { linkStatusRoutes } from './link-status-routes.js';
 import { listRollups } from './rollup-store.js';
-import { staffTrackingRoutes } from './staff-tracking-routes.js';
+import {
+  PostbackDeliveryFields,
+  postbackDeliveryView,
+  staffTrackingRoutes,
+} from './staff-tracking-routes.js';
 
 const AnyObject = Type.Object({}, { additionalProperties: true });
 const EventTypeT = Type.Union(EVENT_TYPES.map((t) => Type.Literal(t)));
@@ -237,12 +241,30 @@ export const trackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { auth: { roles: ['partner'], scopes: ['reports:read', 'leads:write'] } },
       schema: {
         tags: ['tracking'],
-        summary: "The partner's delivery log (newest first)",
+        summary:
+          "The partner's own delivery log (newest first), camelCase like the staff log; the event is Consort's id, never a customer's",
         querystring: Type.Object(
           { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(AnyObject) }), ...errors(401, 403) },
+        response: {
+          200: Type.Object(
+            {
+              items: Type.Array(
+                Type.Object(
+                  {
+                    ...PostbackDeliveryFields,
+                    eventId: Type.String({ description: "Consort's id of the event the postback reported" }),
+                    eventVersion: Type.Integer(),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          ...errors(400, 401, 403),
+        },
       },
     },
     async (req) => {
@@ -263,9 +285,16 @@ export const trackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ])
         .where('partner_id', '=', ownPartnerId(req))
         .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
         .limit(req.query.limit ?? 100)
         .execute();
-      return { items: rows };
+      return {
+        items: rows.map((d) => ({
+          ...postbackDeliveryView(d),
+          eventId: d.event_id,
+          eventVersion: d.event_version,
+        })),
+      };
     },
   );
 };

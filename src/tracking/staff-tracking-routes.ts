@@ -8,6 +8,52 @@ import { errors, Uuid } from '../platform/http/schemas.js';
 const STAFF_READ = ['admin', 'partner_manager', 'finance', 'compliance', 'analyst'] as const;
 const AUTH = { auth: { roles: [...STAFF_READ] } };
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/**
+ * One postback delivery as both delivery logs answer it (camelCase): staff's `GET /tracking/postback-deliveries`
+ * adds whose postback it was, the partner's `GET /portal/postback-deliveries` the event it reported.
+ */
+export const PostbackDeliveryFields = {
+  id: Type.String(),
+  postbackId: Type.String(),
+  url: Type.String(),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('delivered'),
+    Type.Literal('failed'),
+    Type.Literal('skipped'),
+  ]),
+  attempts: Type.Integer(),
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+};
+
+/** The shared fields of a `postback_deliveries` row, camelCase (never the event's payload or a customer id). */
+export function postbackDeliveryView(d: {
+  id: string;
+  postback_id: string;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}) {
+  return {
+    id: d.id,
+    postbackId: d.postback_id,
+    url: d.url,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.last_status_code,
+    lastError: d.last_error,
+    createdAt: new Date(d.created_at).toISOString(),
+    finishedAt: d.finished_at ? new Date(d.finished_at).toISOString() : null,
+  };
+}
 const AmountT = Type.Object({ currency: Type.String(), amountMinor: Type.String() });
 const SegmentT = Type.Union([
   Type.Literal('affiliate'),
@@ -253,17 +299,9 @@ export const staffTrackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           200: Type.Object({
             items: Type.Array(
               Type.Object({
-                id: Type.String(),
-                postbackId: Type.String(),
+                ...PostbackDeliveryFields,
                 partnerId: Type.String(),
                 partnerName: Type.String(),
-                url: Type.String(),
-                status: Type.String(),
-                attempts: Type.Integer(),
-                lastStatusCode: Nullable(Type.Integer()),
-                lastError: Nullable(Type.String()),
-                createdAt: Type.String(),
-                finishedAt: Nullable(Type.String()),
               }),
             ),
           }),
@@ -296,17 +334,9 @@ export const staffTrackingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await sel.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(q.limit).execute();
       return {
         items: rows.map((d) => ({
-          id: d.id,
-          postbackId: d.postback_id,
+          ...postbackDeliveryView(d),
           partnerId: d.partner_id,
           partnerName: d.display_name,
-          url: d.url,
-          status: d.status,
-          attempts: d.attempts,
-          lastStatusCode: d.last_status_code,
-          lastError: d.last_error,
-          createdAt: d.created_at.toISOString(),
-          finishedAt: d.finished_at?.toISOString() ?? null,
         })),
       };
     },

@@ -513,6 +513,57 @@ describe('staff Tracking page', () => {
     ).toBe(404);
   });
 
+  it('the portal delivery log: the camelCase shape of the staff log, its own deliveries only, no PII', async () => {
+    const r = await maya.request('GET', '/api/v1/portal/postback-deliveries');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().items).toHaveLength(1);
+    const d = r.json().items[0];
+    expect(Object.keys(d).sort()).toEqual(
+      [
+        'attempts',
+        'createdAt',
+        'eventId',
+        'eventVersion',
+        'finishedAt',
+        'id',
+        'lastError',
+        'lastStatusCode',
+        'postbackId',
+        'status',
+        'url',
+      ].sort(),
+    );
+    expect(d).toMatchObject({
+      postbackId,
+      url: 'https://tracker.example/pb?cid=1',
+      status: 'failed',
+      attempts: 9,
+      lastStatusCode: 500,
+      lastError: 'HTTP 500',
+      createdAt: now.toISOString(),
+      finishedAt: null,
+      eventVersion: 1,
+    });
+    // the same fields, same values, as staff read them
+    const staff = (
+      await admin.request('GET', `/api/v1/tracking/postback-deliveries?postbackId=${postbackId}`)
+    ).json().items[0];
+    const { partnerId: _p, partnerName: _n, ...shared } = staff;
+    expect(d).toMatchObject(shared);
+    for (const k of PII_KEYS) expect(keysDeep(r.json()).has(k), k).toBe(false);
+    // another partner sees none of Maya's; staff and anonymous callers are refused
+    expect((await other.request('GET', '/api/v1/portal/postback-deliveries')).json().items).toEqual([]);
+    expect((await admin.request('GET', '/api/v1/portal/postback-deliveries')).statusCode).toBe(403);
+    expect((await ctx.app.inject({ url: '/api/v1/portal/postback-deliveries' })).statusCode).toBe(401);
+    // the OpenAPI document gives the exact item schema
+    const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
+    const schema =
+      doc.paths['/api/v1/portal/postback-deliveries'].get.responses['200'].content['application/json'].schema;
+    const item = schema.properties.items.items;
+    expect(item.additionalProperties).toBe(false);
+    expect(Object.keys(item.properties).sort()).toEqual(Object.keys(d).sort());
+  });
+
   it("overlaps with what paying the competing partner too would have cost (the owner's commission)", async () => {
     const overlap = (customerId: string, b: string, segment: string) =>
       ctx.services.db

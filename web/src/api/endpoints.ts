@@ -24,9 +24,10 @@ import type {
   OverlapRow,
   PartnerNote,
   PortalCustomer,
+  PortalPostbackDelivery,
   Postback,
-  PostbackDelivery,
   StaffPostback,
+  StaffPostbackDelivery,
   SubPartnerTotal,
   TrackingAsset,
 } from './portal-pages-types';
@@ -531,7 +532,7 @@ export const createPortalPostback = (body: { eventType: string; url: string; bra
 export const updatePortalPostback = (id: string, body: { enabled?: boolean; url?: string }) =>
   http.patch<Postback>(`/portal/postbacks/${enc(id)}`, body);
 export const listPortalPostbackDeliveries = () =>
-  http.get<Page<PostbackDelivery>>('/portal/postback-deliveries', { limit: 100 });
+  http.get<Page<PortalPostbackDelivery>>('/portal/postback-deliveries', { limit: 100 });
 export const listPortalNps = () => http.get<Page<NpsItem>>('/portal/nps');
 export const answerPortalNps = (id: string, score: number, comment?: string) =>
   http.post<{ surveyId: string; score: number }>(`/portal/nps/${enc(id)}/answer`, {
@@ -552,7 +553,7 @@ export const listTrackingAssets = (q: {
 export const listStaffPostbacks = (failing?: boolean) =>
   http.get<Page<StaffPostback>>('/tracking/postbacks', { failing });
 export const listStaffDeliveries = (status?: string) =>
-  http.get<Page<PostbackDelivery>>('/tracking/postback-deliveries', { status });
+  http.get<Page<StaffPostbackDelivery>>('/tracking/postback-deliveries', { status });
 export const listTrackingOverlaps = (q: { from?: string; to?: string; brandId?: string } = {}) =>
   http.get<{ items: OverlapRow[]; totals: { claims: number; customers: number; wouldHaveCost: Amount[] } }>(
     '/tracking/overlaps',

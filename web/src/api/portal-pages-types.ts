@@ -91,21 +91,29 @@ export interface Postback {
   disabledReason: string | null;
 }
 
+/** One postback delivery as both delivery logs answer it (camelCase, the same fields on both). */
 export interface PostbackDelivery {
   id: string;
-  postback_id?: string;
-  postbackId?: string;
-  partnerId?: string;
-  partnerName?: string;
+  postbackId: string;
   url: string;
-  status: string;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
   attempts: number;
-  last_status_code?: number | null;
-  lastStatusCode?: number | null;
-  last_error?: string | null;
-  lastError?: string | null;
-  created_at?: string;
-  createdAt?: string;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** GET /tracking/postback-deliveries: a delivery and whose postback it was. */
+export interface StaffPostbackDelivery extends PostbackDelivery {
+  partnerId: string;
+  partnerName: string;
+}
+
+/** GET /portal/postback-deliveries: the partner's own delivery and the (Consort) event it reported. */
+export interface PortalPostbackDelivery extends PostbackDelivery {
+  eventId: string;
+  eventVersion: number;
 }
 
 export interface NpsItem {

@@ -2,34 +2,8 @@ import { Badge, Paper, Table, Text } from '@mantine/core';
 import type { PostbackDelivery } from '../api/portal-pages-types';
 import { formatDateTime } from '../format';
 
-/** One postback delivery as the table shows it (staff rows carry the partner's name). */
-export interface DeliveryRow {
-  id: string;
-  createdAt: string | null;
-  partnerName?: string | undefined;
-  url: string;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-}
-
-/**
- * A delivery as GET /tracking/postback-deliveries (camelCase) or GET /portal/postback-deliveries (the table's
- * column names) answers it.
- */
-export function deliveryRow(d: PostbackDelivery): DeliveryRow {
-  return {
-    id: d.id,
-    createdAt: d.createdAt ?? d.created_at ?? null,
-    partnerName: d.partnerName,
-    url: d.url,
-    status: d.status,
-    attempts: d.attempts,
-    lastStatusCode: d.lastStatusCode ?? d.last_status_code ?? null,
-    lastError: d.lastError ?? d.last_error ?? null,
-  };
-}
+/** A delivery of either log (camelCase); staff rows carry the partner's name. */
+export type DeliveryRow = PostbackDelivery & { partnerName?: string };
 
 const STATUS_COLOR: Record<string, string> = { delivered: 'green', failed: 'red' };
 

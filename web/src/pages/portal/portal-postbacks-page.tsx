@@ -23,7 +23,7 @@ import {
   updatePortalPostback,
 } from '../../api/endpoints';
 import type { Postback } from '../../api/portal-pages-types';
-import { deliveryRow, PostbackDeliveryTable } from '../../components/postback-delivery-table';
+import { PostbackDeliveryTable } from '../../components/postback-delivery-table';
 import { EmptyState, ErrorState, FormError, LoadingState, PageHeader } from '../../components/states';
 
 const EVENTS = ['registration', 'ftd', 'deposit', 'purchase', 'refund', 'chargeback', 'qualification'];
@@ -203,7 +203,7 @@ export function PortalPostbacksPage() {
       ) : deliveries.data.items.length === 0 ? (
         <EmptyState title="Nothing delivered yet" />
       ) : (
-        <PostbackDeliveryTable rows={deliveries.data.items.map(deliveryRow)} />
+        <PostbackDeliveryTable rows={deliveries.data.items} />
       )}
     </>
   );

@@ -23,7 +23,7 @@ import {
 } from '../../api/endpoints';
 import { can } from '../../access';
 import { PauseAssetAction } from '../../components/pause-asset';
-import { deliveryRow, PostbackDeliveryTable } from '../../components/postback-delivery-table';
+import { PostbackDeliveryTable } from '../../components/postback-delivery-table';
 import { PeriodSelect, type PeriodPreset, presetPeriod } from '../../components/period-select';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '../../components/states';
 import { amounts } from '../../components/sub-partner-totals';
@@ -249,7 +249,7 @@ function Deliveries() {
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No deliveries" />
       ) : (
-        <PostbackDeliveryTable rows={list.data.items.map(deliveryRow)} showPartner />
+        <PostbackDeliveryTable rows={list.data.items} showPartner />
       )}
     </>
   );
