@@ -118,7 +118,7 @@ export async function seedDemoActivity(s: Services): Promise<void> {
     ...generated.map((l) => ({
       link: l,
       brand: l.brand_id === spins.id ? spins : fx,
-      perDay: 12,
+      perDay: 6,
       from: fromDay(l.activated_at),
     })),
   ];

@@ -151,7 +151,9 @@ export async function isEmpty(s: Services): Promise<boolean> {
 
 /**
  * A small demo operator: a brand per vertical, one login per staff role, partners across every segment
- * and status (two of them with partner logins). Deterministic, audited like any write.
+ * and status (three of them with partner logins), their traffic and activity, then the money side
+ * (seed-money.ts: demo FX rates, two closed months, approvals, payouts, statements, NPS, LTV, audit
+ * verification). Deterministic for a given seed day, audited like any write.
  */
 export async function seedDemo(s: Services): Promise<DemoLogin[]> {
   const actor: Actor = { type: 'system', id: 'seed-demo' };
