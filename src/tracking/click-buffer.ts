@@ -1,4 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { once } from 'node:events';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { appendBatchAudit } from '../audit/audit-store.js';
 import type { Database, Segment } from '../platform/db/schema.js';
 import type { Logger } from '../platform/logging.js';
@@ -51,6 +54,8 @@ export class ClickBuffer {
     private readonly db: Kysely<Database>,
     private readonly logger: Logger,
     private readonly opts: ClickBufferOptions,
+    /** PostgreSQL: lends a pool connection, so batches are written with COPY. */
+    private readonly connect?: () => Promise<pg.PoolClient>,
   ) {
     this.timer = setInterval(() => void this.tick(), opts.flushMs);
     this.timer.unref();
@@ -121,7 +126,7 @@ export class ClickBuffer {
       const misses = this.misses;
       this.misses = new Map();
       try {
-        if (batch.length > 0) await writeClicks(this.db, batch);
+        if (batch.length > 0) await writeClicks(this.db, batch, this.connect);
         if (misses.size > 0) await writeMisses(this.db, misses);
       } catch (err) {
         // keep the clicks (and the miss counts) and try again on the next tick
@@ -158,41 +163,246 @@ export class ClickBuffer {
 }
 
 /**
- * One statement per batch: the clicks (from arrays, so 19 parameters whatever the batch size), the
- * unique-click markers (per link or code, visitor and brand-local day) and the rollups, hourly and daily.
- * Bot clicks are stored but not counted in the rollups. The batch is audited as one record (count, id range,
- * SHA-256 of its ids and links) in the same transaction: clicks are high-volume, so never one record per click.
+ * Writes one batch in one transaction: the clicks (COPY on PostgreSQL, one INSERT from arrays on PGlite), then
+ * one statement for the unique-click markers (per link or code, visitor and brand-local day) and the hourly and
+ * daily rollups, from aggregates made here (per minute, brand, partner segment, link and sub-id: a handful of
+ * rows per batch instead of one per click), then the batch's audit record (count, id range, SHA-256 of its ids
+ * and links): clicks are high-volume, so never one record per click. Bot clicks are stored but not counted in
+ * the rollups. `connect` (PostgreSQL) lends a pool connection for the COPY.
  */
-export async function writeClicks(db: Kysely<Database>, batch: readonly ClickRecord[]): Promise<void> {
+export async function writeClicks(
+  db: Kysely<Database>,
+  batch: readonly ClickRecord[],
+  connect?: () => Promise<pg.PoolClient>,
+): Promise<void> {
   if (batch.length === 0) return;
   let firstId = batch[0]!.id;
   let lastId = firstId;
-  for (const c of batch) {
+  let content = '';
+  for (let i = 0; i < batch.length; i++) {
+    const c = batch[i]!;
     if (c.id < firstId) firstId = c.id;
     if (c.id > lastId) lastId = c.id;
+    content += `${i > 0 ? '\n' : ''}${c.id},${c.linkId ?? ''},${c.promoCodeId ?? ''},${c.partnerId}`;
   }
-  const content = batch
-    .map((c) => `${c.id},${c.linkId ?? ''},${c.promoCodeId ?? ''},${c.partnerId}`)
-    .join('\n');
   const at = batch[batch.length - 1]!.clickedAt;
-  await db.transaction().execute(async (trx) => {
-    await insertClickBatch(trx, batch);
+  const rollups = rollupStatement(batch);
+  const rest = async (trx: Kysely<Database>) => {
+    if (rollups) await rollups.execute(trx);
     await appendBatchAudit(
       trx,
       { type: 'system', id: 'click-buffer' },
       { action: 'clicks.recorded', entityType: 'click', count: batch.length, firstId, lastId, content },
       at,
     );
+  };
+  if (!connect) {
+    await db.transaction().execute(async (trx) => {
+      await insertClickBatch(trx, batch);
+      await rest(trx);
+    });
+    return;
+  }
+  const client = await connect();
+  try {
+    await onClient(client)
+      .transaction()
+      .execute(async (trx) => {
+        const stream = client.query(copyFrom(COPY_CLICKS));
+        const done = once(stream, 'finish');
+        stream.end(copyLines(batch));
+        await done;
+        await rest(trx);
+      });
+  } catch (err) {
+    // a connection that failed mid-COPY is not given back to the pool
+    client.release(err as Error);
+    throw err;
+  }
+  client.release();
+}
+
+/** A Kysely instance whose only connection is `client` (the transaction that also runs the COPY). */
+function onClient(client: pg.PoolClient): Kysely<Database> {
+  const lent = { query: client.query.bind(client), release() {} };
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => {} } as never }),
   });
 }
 
-/** An element of a PostgreSQL array literal: double-quoted, with `"` and `\` escaped; NULL for null. */
+const COPY_CLICKS = `copy clicks (id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash,
+  visitor_id, user_agent, referer, country, sub1, sub2, sub3, sub4, sub5, is_bot) from stdin`;
+
+/** A text field of COPY's text format: backslash, tab, newline and carriage return escaped; NUL dropped. */
+function copyField(v: string | null): string {
+  if (v === null) return '\\N';
+  return COPY_ESCAPE.test(v)
+    ? v
+        .replace(NUL_ALL, '')
+        .replace(/\\/g, '\\\\')
+        .replace(/\t/g, '\\t')
+        .replace(/\n/g, '\\n')
+        .replace(/\r/g, '\\r')
+    : v;
+}
+const COPY_ESCAPE = /[\\\t\n\r\0]/;
+const NUL_ALL = /\0/g;
+
+/** The batch as COPY text lines (ids, uuids, segments and times need no escaping). */
+function copyLines(batch: readonly ClickRecord[]): string {
+  let out = '';
+  for (const c of batch) {
+    out += `${c.id}\t${c.clickedAt.toISOString()}\t${c.linkId ?? '\\N'}\t${c.promoCodeId ?? '\\N'}\t${c.partnerId}\t${c.segment}\t${c.brandId}\t${copyField(c.ipHash)}\t${copyField(c.visitorId)}\t${copyField(c.userAgent)}\t${copyField(c.referer)}\t${copyField(c.country)}\t${copyField(c.subs[0])}\t${copyField(c.subs[1])}\t${copyField(c.subs[2])}\t${copyField(c.subs[3])}\t${copyField(c.subs[4])}\t${c.isBot ? 't' : 'f'}\n`;
+  }
+  return out;
+}
+
+/** An element of a PostgreSQL array literal: double-quoted, with `"` and `\` escaped, NUL dropped; NULL for null. */
 function element(v: string | null): string {
   if (v === null) return 'NULL';
-  return NEEDS_ESCAPE.test(v) ? `"${v.replace(NEEDS_ESCAPE_ALL, '\\$&')}"` : `"${v}"`;
+  return NEEDS_ESCAPE.test(v) ? `"${v.replace(NUL_ALL, '').replace(NEEDS_ESCAPE_ALL, '\\$&')}"` : `"${v}"`;
 }
-const NEEDS_ESCAPE = /["\\]/;
+const NEEDS_ESCAPE = /["\\\0]/;
 const NEEDS_ESCAPE_ALL = /["\\]/g;
+
+/** A PostgreSQL array literal of values that need no quoting (numbers, uuids, NULL). */
+const plain = (values: readonly (string | number)[]) => `{${values.join(',')}}`;
+const quoted = (values: readonly (string | null)[]) => `{${values.map(element).join(',')}}`;
+
+const SLOT_MS = 60_000;
+
+/**
+ * The unique-click markers and rollup rows of a batch, aggregated here. Rollup groups are per minute (every
+ * time zone's offset is whole minutes, so a group's minute gives both its UTC hour and its brand-local day),
+ * brand, partner, segment, link and sub-id. A marker is the first click of a (minute, link or code, visitor);
+ * the statement keeps the first per brand-local day and counts it as unique in its click's group when the
+ * (day, link, visitor) is new. Undefined when the batch holds only bots.
+ */
+function rollupStatement(batch: readonly ClickRecord[]) {
+  // group lookups by (minute, link or code, sub-id) in nested maps: the id strings come from the link cache,
+  // so each hashes once; a code's clicks (no link) share their group with the partner's other codes
+  const bySlot = new Map<number, Map<string, Map<string, number>>>();
+  const codeGroups = new Map<string, number>();
+  const gMs: number[] = [];
+  const gBrand: string[] = [];
+  const gPartner: string[] = [];
+  const gSegment: string[] = [];
+  const gLink: string[] = [];
+  const gSub: (string | null)[] = [];
+  const gClicks: number[] = [];
+  const seen = new Map<number, Map<string, Set<string>>>();
+  const mGroup: number[] = [];
+  const mMs: number[] = [];
+  const mAsset: string[] = [];
+  const mVisitor: string[] = [];
+  const mBrand: string[] = [];
+  for (const c of batch) {
+    if (c.isBot) continue;
+    const ms = c.clickedAt.getTime();
+    const slot = ms - (((ms % SLOT_MS) + SLOT_MS) % SLOT_MS);
+    const sub = c.subs[0] ?? '';
+    const asset = (c.linkId ?? c.promoCodeId)!;
+    let byAsset = bySlot.get(slot);
+    if (!byAsset) {
+      byAsset = new Map();
+      bySlot.set(slot, byAsset);
+    }
+    let bySub = byAsset.get(asset);
+    if (!bySub) {
+      bySub = new Map();
+      byAsset.set(asset, bySub);
+    }
+    let g = bySub.get(sub);
+    if (
+      g === undefined ||
+      gBrand[g] !== c.brandId ||
+      gPartner[g] !== c.partnerId ||
+      gSegment[g] !== c.segment ||
+      gLink[g] !== (c.linkId ?? 'NULL')
+    ) {
+      const key = `${slot}|${c.brandId}|${c.partnerId}|${c.segment}|${c.linkId ?? ''}|${sub}`;
+      g = codeGroups.get(key);
+      if (g === undefined) {
+        g = gMs.length;
+        codeGroups.set(key, g);
+        gMs.push(slot);
+        gBrand.push(c.brandId);
+        gPartner.push(c.partnerId);
+        gSegment.push(c.segment);
+        gLink.push(c.linkId ?? 'NULL');
+        gSub.push(sub);
+        gClicks.push(0);
+      }
+      bySub.set(sub, g);
+    }
+    gClicks[g]!++;
+    let visitorsByAsset = seen.get(slot);
+    if (!visitorsByAsset) {
+      visitorsByAsset = new Map();
+      seen.set(slot, visitorsByAsset);
+    }
+    let visitors = visitorsByAsset.get(asset);
+    if (!visitors) {
+      visitors = new Set();
+      visitorsByAsset.set(asset, visitors);
+    }
+    if (visitors.has(c.visitorId)) continue;
+    visitors.add(c.visitorId);
+    mGroup.push(g);
+    mMs.push(ms);
+    mAsset.push(asset);
+    mVisitor.push(c.visitorId);
+    mBrand.push(c.brandId);
+  }
+  if (gMs.length === 0) return undefined;
+  return sql`
+    with g as (
+      select g.i, timestamptz 'epoch' + g.ms * interval '1 millisecond' as at, g.brand_id, g.partner_id, g.segment,
+        g.link_id, g.sub_id, g.clicks, b.currency, b.timezone
+      from unnest(${plain(gMs.map((_v, i) => i))}::int4[], ${plain(gMs)}::int8[], ${plain(gBrand)}::uuid[],
+        ${plain(gPartner)}::uuid[], ${quoted(gSegment)}::text[], ${plain(gLink)}::uuid[], ${quoted(gSub)}::text[],
+        ${plain(gClicks)}::int8[]) as g (i, ms, brand_id, partner_id, segment, link_id, sub_id, clicks)
+      join brands b on b.id = g.brand_id
+    ),
+    m as (
+      select distinct on (day, asset, visitor) day, asset, visitor, gi
+      from (
+        select ((timestamptz 'epoch' + m.ms * interval '1 millisecond') at time zone b.timezone)::date as day,
+          m.asset, m.visitor, m.gi, m.ms
+        from unnest(${plain(mGroup)}::int4[], ${plain(mMs)}::int8[], ${plain(mAsset)}::uuid[],
+          ${quoted(mVisitor)}::text[], ${plain(mBrand)}::uuid[]) as m (gi, ms, asset, visitor, brand_id)
+        join brands b on b.id = m.brand_id
+      ) x
+      order by day, asset, visitor, ms
+    ),
+    uniq as (
+      insert into click_uniques (day, link_id, visitor_id)
+      select day, asset, visitor from m
+      on conflict do nothing
+      returning day, link_id, visitor_id
+    ),
+    u as (
+      select m.gi, count(*) as n
+      from m join uniq on uniq.day = m.day and uniq.link_id = m.asset and uniq.visitor_id = m.visitor
+      group by m.gi
+    ),
+    counted as (select g.*, coalesce(u.n, 0) as uniques from g left join u on u.gi = g.i),
+    hourly as (
+      insert into rollups_hourly as r (hour, brand_id, partner_id, segment, link_id, sub_id, currency, clicks, unique_clicks)
+      select date_trunc('hour', at), brand_id, partner_id, segment, link_id, sub_id, currency, sum(clicks)::int8,
+        sum(uniques)::int8
+      from counted group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
+      on conflict on constraint rollups_hour_key do update
+        set clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks
+      returning 1
+    )
+    insert into rollups_daily as r (day, brand_id, partner_id, segment, link_id, sub_id, currency, clicks, unique_clicks)
+    select (at at time zone timezone)::date, brand_id, partner_id, segment, link_id, sub_id, currency, sum(clicks)::int8,
+      sum(uniques)::int8
+    from counted group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
+    on conflict on constraint rollups_day_key do update
+      set clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks`;
+}
 
 /**
  * The batch as 18 array literals, built in one pass (ids and uuids need no quoting, times as epoch
@@ -224,6 +434,7 @@ function clickColumns(batch: readonly ClickRecord[]): string[] {
   return cols.map((col) => `{${col.join(',')}}`);
 }
 
+/** The clicks of a batch in one INSERT from arrays (PGlite, which has no COPY from a client stream). */
 async function insertClickBatch(db: Kysely<Database>, batch: readonly ClickRecord[]): Promise<void> {
   const [
     id,
@@ -246,52 +457,16 @@ async function insertClickBatch(db: Kysely<Database>, batch: readonly ClickRecor
     bot,
   ] = clickColumns(batch);
   await sql`
-    with ins as (
-      insert into clicks (id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id,
-        user_agent, referer, country, sub1, sub2, sub3, sub4, sub5, is_bot)
-      select k.id, timestamptz 'epoch' + k.ms * interval '1 millisecond', k.link_id, k.promo_code_id, k.partner_id,
-        k.segment, k.brand_id, k.ip_hash, k.visitor_id, k.user_agent, k.referer, k.country, k.sub1, k.sub2, k.sub3,
-        k.sub4, k.sub5, k.is_bot
-      from unnest(${id}::uuid[], ${at}::int8[], ${link}::uuid[], ${code}::uuid[], ${partner}::uuid[],
-        ${segment}::text[], ${brand}::uuid[], ${ipHash}::text[], ${visitor}::text[], ${ua}::text[], ${referer}::text[],
-        ${country}::text[], ${s1}::text[], ${s2}::text[], ${s3}::text[], ${s4}::text[], ${s5}::text[], ${bot}::boolean[])
-        as k (id, ms, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id, user_agent, referer,
-          country, sub1, sub2, sub3, sub4, sub5, is_bot)
-      returning id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, visitor_id, sub1, is_bot
-    ),
-    src as (
-      select ins.*, b.currency, (ins.clicked_at at time zone b.timezone)::date as day,
-        date_trunc('hour', ins.clicked_at) as hour, coalesce(ins.link_id, ins.promo_code_id) as asset_id,
-        coalesce(ins.sub1, '') as sub_id,
-        row_number() over (partition by (ins.clicked_at at time zone b.timezone)::date,
-          coalesce(ins.link_id, ins.promo_code_id), ins.visitor_id order by ins.clicked_at, ins.id) as nth
-      from ins join brands b on b.id = ins.brand_id
-      where not ins.is_bot
-    ),
-    uniq as (
-      insert into click_uniques (day, link_id, visitor_id)
-      select day, asset_id, visitor_id from src where nth = 1
-      on conflict do nothing
-      returning day, link_id, visitor_id
-    ),
-    counted as (
-      select src.*, (u.visitor_id is not null)::int as is_unique
-      from src left join uniq u on src.nth = 1 and u.day = src.day and u.link_id = src.asset_id and u.visitor_id = src.visitor_id
-    ),
-    hourly as (
-      insert into rollups_hourly as r (hour, brand_id, partner_id, segment, link_id, sub_id, currency, clicks, unique_clicks)
-      select hour, brand_id, partner_id, segment, link_id, sub_id, currency, count(*), sum(is_unique)
-      from counted group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
-      on conflict on constraint rollups_hour_key do update
-        set clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks
-      returning 1
-    )
-    insert into rollups_daily as r (day, brand_id, partner_id, segment, link_id, sub_id, currency, clicks, unique_clicks)
-    select day, brand_id, partner_id, segment, link_id, sub_id, currency, count(*), sum(is_unique)
-    from counted group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
-    on conflict on constraint rollups_day_key do update
-      set clicks = r.clicks + excluded.clicks, unique_clicks = r.unique_clicks + excluded.unique_clicks
-  `.execute(db);
+    insert into clicks (id, clicked_at, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id,
+      user_agent, referer, country, sub1, sub2, sub3, sub4, sub5, is_bot)
+    select k.id, timestamptz 'epoch' + k.ms * interval '1 millisecond', k.link_id, k.promo_code_id, k.partner_id,
+      k.segment, k.brand_id, k.ip_hash, k.visitor_id, k.user_agent, k.referer, k.country, k.sub1, k.sub2, k.sub3,
+      k.sub4, k.sub5, k.is_bot
+    from unnest(${id}::uuid[], ${at}::int8[], ${link}::uuid[], ${code}::uuid[], ${partner}::uuid[],
+      ${segment}::text[], ${brand}::uuid[], ${ipHash}::text[], ${visitor}::text[], ${ua}::text[], ${referer}::text[],
+      ${country}::text[], ${s1}::text[], ${s2}::text[], ${s3}::text[], ${s4}::text[], ${s5}::text[], ${bot}::boolean[])
+      as k (id, ms, link_id, promo_code_id, partner_id, segment, brand_id, ip_hash, visitor_id, user_agent, referer,
+        country, sub1, sub2, sub3, sub4, sub5, is_bot)`.execute(db);
 }
 
 async function writeMisses(db: Kysely<Database>, misses: Map<string, number>): Promise<void> {

@@ -1,7 +1,9 @@
 import { randomFillSync } from 'node:crypto';
 
 const HEX = Array.from({ length: 256 }, (_v, i) => i.toString(16).padStart(2, '0'));
-const random = Buffer.alloc(8);
+// random bytes drawn 4 KiB at a time (one system call per 512 milliseconds with clicks, not one per millisecond)
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
 let lastMs = -1;
 let head = '';
 let seq = 0;
@@ -18,11 +20,16 @@ export function newClickId(): string {
     // a clock stepping back keeps the last millisecond (and its counter): ids stay ordered
     if (ms > lastMs) lastMs = ms;
     else lastMs++;
-    randomFillSync(random);
+    if (poolAt + 8 > pool.length) {
+      randomFillSync(pool);
+      poolAt = 0;
+    }
     const t = lastMs.toString(16).padStart(12, '0');
-    const r = random;
-    head = `${t.slice(0, 8)}-${t.slice(8)}-7${HEX[r[0]!]}${HEX[r[1]!]![0]}-${HEX[0x80 | (r[2]! & 0x3f)]}${HEX[r[3]!]}-${HEX[r[4]!]}${HEX[r[5]!]}`;
-    seq = r.readUInt16BE(6) << 8;
+    const r = pool;
+    const o = poolAt;
+    poolAt += 8;
+    head = `${t.slice(0, 8)}-${t.slice(8)}-7${HEX[r[o]!]}${HEX[r[o + 1]!]![0]}-${HEX[0x80 | (r[o + 2]! & 0x3f)]}${HEX[r[o + 3]!]}-${HEX[r[o + 4]!]}${HEX[r[o + 5]!]}`;
+    seq = r.readUInt16BE(o + 6) << 8;
   }
   seq++;
   return head + seq.toString(16).padStart(8, '0');

@@ -55,7 +55,12 @@ export const redirectRoutes = fp(
     const s = opts.services;
     const cfg = (opts.config ?? s.config).tracking;
     const cache = new LinkCache(s.db, cfg.linkCacheTtlSeconds * 1000);
-    const buffer = new ClickBuffer(s.db, s.logger, { max: cfg.clickBufferMax, flushMs: cfg.clickFlushMs });
+    const buffer = new ClickBuffer(
+      s.db,
+      s.logger,
+      { max: cfg.clickBufferMax, flushMs: cfg.clickFlushMs },
+      s.database.connect,
+    );
     app.decorate('tracking', { cache, buffer });
     app.addHook('onClose', async () => {
       await buffer.close();

@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   engine: Engine;
   /** pg-boss's adapter contract: parameterised single statements, or multi-statement text without values. */
   executeSql(text: string, values?: unknown[]): Promise<SqlResult>;
+  /** PostgreSQL only: a connection of the pool, for COPY (the caller releases it). */
+  connect?: () => Promise<pg.PoolClient>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
       const last = Array.isArray(r) ? r[r.length - 1] : r;
       return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
     },
+    connect: () => pool.connect(),
     async close() {
       await db.destroy();
     },
