@@ -59,4 +59,33 @@ describe(`click buffer [${ENGINE}]`, () => {
     }>`select sum(clicks) as n from rollups_daily where partner_id = ${partnerId}`.execute(t.services.db);
     expect(r.rows[0]!.n).toBe('45');
   });
+
+  it('stores sub-ids and agents with tabs, newlines, backslashes, quotes and NUL characters (NUL dropped)', async () => {
+    const brandId = await t.createBrand('escapes');
+    const partnerId = await t.createPartner();
+    const link = await writeAudited(t.services, (trx, now) =>
+      createTrackingLink(
+        trx,
+        { type: 'system', id: 'test' },
+        { partnerId, segment: 'affiliate', brandId, code: 'escapes' },
+        now,
+      ),
+    );
+    const sub1 = 'a\tb\nc\\d"e\u0000f';
+    const answer = await t.app.inject({
+      method: 'GET',
+      url: `/r/${link.code}?sub1=${encodeURIComponent(sub1)}&sub2=${encodeURIComponent('\\N')}`,
+      headers: { 'user-agent': `${UA['user-agent']} \\x "quoted"` },
+    });
+    expect(answer.statusCode).toBe(302);
+    await t.app.tracking.buffer.flush();
+    const r = await sql<{ sub1: string; sub2: string; user_agent: string }>`
+      select sub1, sub2, user_agent from clicks where link_id = ${link.id}`.execute(t.services.db);
+    expect(r.rows).toEqual([
+      { sub1: 'a\tb\nc\\d"ef', sub2: '\\N', user_agent: `${UA['user-agent']} \\x "quoted"` },
+    ]);
+    const roll = await sql<{ clicks: string; sub_id: string }>`
+      select clicks, sub_id from rollups_daily where link_id = ${link.id}`.execute(t.services.db);
+    expect(roll.rows).toEqual([{ clicks: '1', sub_id: 'a\tb\nc\\d"ef' }]);
+  });
 });
