@@ -62,10 +62,10 @@ beforeAll(async () => {
     );
     expect(r.code, r.stderr).toBe(0);
   }
-}, 120_000);
+}, 300_000);
 afterAll(() => cleanup());
 
-describe(`consort audit verify [${ENGINE}]`, () => {
+describe(`consort audit verify [${ENGINE}]`, { timeout: 180_000 }, () => {
   it('exits 0 on an intact chain', async () => {
     const r = await runCli([...args, 'audit', 'verify'], env);
     expect(r.stderr).toBe('');

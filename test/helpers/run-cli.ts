@@ -13,7 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  timeoutMs = 60_000,
+  timeoutMs = 150_000,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {

@@ -80,7 +80,7 @@ async function ledgerOf(brandId: string) {
 describe.skipIf(ENGINE !== 'postgres')('close killed with SIGKILL (PostgreSQL)', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
-  }, 60_000);
+  }, 150_000);
   afterAll(async () => {
     await ctx?.close();
   });
@@ -159,5 +159,5 @@ describe.skipIf(ENGINE !== 'postgres')('close killed with SIGKILL (PostgreSQL)',
     expect(await ledgerOf(a)).toEqual(await ledgerOf(b));
     expect((await ledgerOf(a)).lines).toHaveLength(6);
     expect((await ledgerOf(a)).entries).toHaveLength(12);
-  }, 120_000);
+  }, 300_000);
 });

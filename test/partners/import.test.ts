@@ -280,11 +280,11 @@ describe(`consort import partners: 10,000 rows, 50 bad [${ENGINE}]`, () => {
       ENGINE === 'postgres'
         ? ['import', 'partners', file, '--dry-run']
         : ['--data-dir', path.join(dir, 'db'), 'import', 'partners', file, '--dry-run'];
-    const r = await runCli(args, env, 110_000);
+    const r = await runCli(args, env);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('line 3 (Q2): email "bad" is not an e-mail address');
     expect(r.stdout).toMatch(/2 row\(s\) read; dry run: \d row\(s\) would be imported, [12] rejected/);
     // a child process that starts the CLI from source (and, on PGlite, migrates a fresh folder): the other
     // CLI tests allow it the same time
-  }, 120_000);
+  }, 180_000);
 });

@@ -40,7 +40,7 @@ function startServer(dir: string, port: number): Promise<ChildProcess> {
       },
     );
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 150_000);
     child.stdout!.on('data', (d) => {
       out += d;
       if (out.includes('Consort is listening')) {
@@ -55,7 +55,7 @@ function startServer(dir: string, port: number): Promise<ChildProcess> {
   });
 }
 
-describe('PGlite data-folder lock', { timeout: 120_000 }, () => {
+describe('PGlite data-folder lock', { timeout: 300_000 }, () => {
   it('refuses a second holder in the same process tree with a clear message, and takes over a dead one', () => {
     const dir = tempDir();
     const lock = DataDirLock.acquire(dir, { kind: 'server', url: 'http://localhost:1' });
