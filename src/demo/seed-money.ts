@@ -236,7 +236,7 @@ export async function seedDemoMoney(s: Services): Promise<void> {
         );
     }
     // sealed statements of the period for every partner with lines in it
-    await writeAt(p.paid ? p.next + 15 * DAY : p.next + 4 * DAY, async (trx, t) => {
+    await writeAt((p.paid ? p.next + 15 * DAY : p.next + 4 * DAY) + 10 * HOUR, async (trx, t) => {
       const rows = await trx
         .selectFrom('commission_lines as l')
         .innerJoin('ledger_periods as lp', 'lp.id', 'l.period_id')

@@ -194,7 +194,16 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let partnerId = q.partnerId;
       if (u.role === 'partner') partnerId = u.partnerId!;
       if (partnerId) await partnerInReach(req, partnerId);
-      let sel = s.db.selectFrom('commission_lines as l').selectAll('l');
+      let sel = s.db
+        .selectFrom('commission_lines as l')
+        .selectAll('l')
+        .select((eb) =>
+          eb
+            .selectFrom('partners as pn')
+            .select('pn.display_name')
+            .whereRef('pn.id', '=', 'l.partner_id')
+            .as('partner_name'),
+        );
       if (partnerId) sel = sel.where('l.partner_id', '=', partnerId);
       else if (u.role === 'partner_manager')
         sel = sel
@@ -210,7 +219,7 @@ export const ledgerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .limit(q.limit ?? 500)
         .execute();
       return {
-        items: rows.map(lineView),
+        items: rows.map((r) => ({ ...lineView(r), partnerName: r.partner_name })),
         next: rows.length === (q.limit ?? 500) ? rows[rows.length - 1]!.id : null,
       };
     },

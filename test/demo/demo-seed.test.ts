@@ -155,6 +155,12 @@ describe(`the demo operator [${ENGINE}]`, () => {
     expect(batches.filter((x) => x.status === 'done').length).toBeGreaterThanOrEqual(1);
     expect(batches.filter((x) => x.status === 'approving')).toHaveLength(1);
     const finance = await signIn(a, 'finance@demo.consort.local');
+    const lines = (await finance(`/api/v1/commission-lines?period=${lastMonth}&limit=50`)).json() as {
+      items: { partnerId: string; partnerName: string | null }[];
+    };
+    expect(lines.items.length).toBeGreaterThan(0);
+    // the list names each line's partner (uuidv7 ids created together share their first digits)
+    for (const l of lines.items) expect(l.partnerName).toEqual(expect.stringMatching(/\S/));
     const tasks = (await finance('/api/v1/reports/tasks')).json() as {
       groups: { kind: string; count: number }[];
     };

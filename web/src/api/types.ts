@@ -298,6 +298,8 @@ export interface Explanation {
 }
 
 export interface CommissionLine {
+  /** The partner's display name (commission-line lists only). */
+  partnerName?: string | null;
   id: string;
   lineKey: string;
   brandId: string;

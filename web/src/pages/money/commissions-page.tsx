@@ -347,9 +347,13 @@ export function CommissionsPage() {
                   <Table.Td>{l.sourcePeriod}</Table.Td>
                   <Table.Td>{brandName(brands.data, l.brandId)}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      {l.partnerId.slice(0, 8)}
-                    </Text>
+                    {l.partnerName ? (
+                      <Text size="sm">{l.partnerName}</Text>
+                    ) : (
+                      <Text size="sm" ff="monospace">
+                        {l.partnerId.slice(0, 8)}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>{KIND_LABELS[l.kind] ?? l.kind}</Table.Td>
                   <Table.Td>{l.customerId ?? '—'}</Table.Td>
