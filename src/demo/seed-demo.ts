@@ -192,8 +192,13 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
       if (st.role === 'partner_manager') managers.push(u.id);
       logins.push({ email: st.email, role: st.role, note: st.name });
     }
+    const dayStart = Math.floor(now.getTime() / DAY) * DAY;
     for (const [i, p] of PARTNERS.entries()) {
       const id = uuidv7();
+      // applicants arrived today; the others joined before the demo's history starts (their contracts date from it)
+      const createdAt = ['applied', 'in_review'].includes(p.status)
+        ? now
+        : new Date(dayStart - (DEMO_HISTORY_DAYS + 20 - 2 * i) * DAY + 9 * 3_600_000);
       await trx
         .insertInto('partners')
         .values({
@@ -204,15 +209,15 @@ export async function seedDemo(s: Services): Promise<DemoLogin[]> {
           status: p.status,
           segments: p.segments,
           manager_user_id: managers[p.manager] ?? null,
-          created_at: now,
-          updated_at: now,
+          created_at: createdAt,
+          updated_at: createdAt,
         })
         .execute();
       await appendAudit(
         trx,
         actor,
         { action: 'partner.created', entityType: 'partner', entityId: id, after: { ...p } },
-        now,
+        createdAt,
       );
       if (i < 3) {
         const u = await createUser(
