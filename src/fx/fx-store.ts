@@ -104,7 +104,7 @@ function daysBetween(a: string, b: string): number {
 }
 
 /** numeric(28,10) comes back padded ('1.1252000000'): rates are shown and hashed in their shortest form. */
-function normaliseRate(rate: string): string {
+export function normaliseRate(rate: string): string {
   return formatDecimal(parseDecimalOrThrow(rate));
 }
 

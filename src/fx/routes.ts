@@ -6,7 +6,7 @@ import { STAFF_ROLES } from '../auth/identity.js';
 import { AppError } from '../platform/http/errors.js';
 import { errors } from '../platform/http/schemas.js';
 import { calculateFxRows, type FxRow } from './calculate-fx-rows.js';
-import { describeRateProblem, findFxRate, saveFxRates } from './fx-store.js';
+import { describeRateProblem, findFxRate, normaliseRate, saveFxRates } from './fx-store.js';
 
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 const DateStr = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -126,7 +126,7 @@ export const fxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           date: r.rate_date,
           base: r.base,
           quote: r.quote,
-          rate: r.rate,
+          rate: normaliseRate(r.rate),
           source: r.source,
         })),
       };

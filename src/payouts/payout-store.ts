@@ -762,6 +762,18 @@ export async function loadBatchView(db: Db, batchId: string) {
   const b = await db.selectFrom('payout_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
   if (!b) throw notFound('Payout batch');
   const lines = await batchLinesWithMethods(db, b.id);
+  const partnerIds = [...new Set(lines.map((l) => l.partner_id))];
+  const names = new Map(
+    partnerIds.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('partners')
+            .select(['id', 'display_name'])
+            .where('id', 'in', partnerIds)
+            .execute()
+        ).map((p) => [p.id, p.display_name] as const),
+  );
   const approvals = await db
     .selectFrom('payout_approvals')
     .selectAll()
@@ -784,6 +796,7 @@ export async function loadBatchView(db: Db, batchId: string) {
     lines: lines.map((l) => ({
       id: l.id,
       partnerId: l.partner_id,
+      partnerName: names.get(l.partner_id) ?? '',
       currency: l.currency,
       amount: formatScaled(BigInt(l.amount), minorDigits(l.currency)),
       payCurrency: l.pay_currency,

@@ -64,6 +64,7 @@ export const PayoutBatchView = obj({
     obj({
       id: Type.String({ format: 'uuid' }),
       partnerId: Type.String({ format: 'uuid' }),
+      partnerName: Type.String({ description: "the partner's display name" }),
       currency: Currency,
       amount: Major,
       payCurrency: Currency,

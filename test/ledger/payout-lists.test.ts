@@ -65,6 +65,17 @@ beforeAll(async () => {
   await finance.request('POST', `/api/v1/payout-batches/${batch1}/approve`);
   await finance.request('POST', `/api/v1/payout-batches/${batch1}/export`, { format: 'csv' });
   const view = (await finance.request('GET', `/api/v1/payout-batches/${batch1}`)).json();
+  // each line names its partner (the display name stored for it)
+  const names = await ctx.services.db
+    .selectFrom('partners')
+    .select(['id', 'display_name'])
+    .where('id', 'in', [paid, failed])
+    .execute();
+  expect(
+    (view.lines as { partnerId: string; partnerName: string }[])
+      .map((l) => [l.partnerId, l.partnerName])
+      .sort(),
+  ).toEqual(names.map((n) => [n.id, n.display_name]).sort());
   for (const pl of view.lines as { id: string; partnerId: string }[]) {
     const r = await finance.request(
       'POST',

@@ -362,6 +362,7 @@ export interface PayoutBatch {
   lines: {
     id: string;
     partnerId: string;
+    partnerName: string;
     currency: string;
     amount: string;
     payCurrency: string;

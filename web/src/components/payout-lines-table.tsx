@@ -21,6 +21,7 @@ export interface PayoutLineRow {
   failureReason: string | null;
   invoiceNumber: string | null;
   partnerId?: string;
+  partnerName?: string;
   payDate?: string;
   paidAt?: string | null;
   statements?: { id: string; period: string }[];
@@ -64,7 +65,11 @@ const COLUMNS: Record<
   PayoutColumn,
   { header: string; align?: 'right'; cell: (l: PayoutLineRow) => ReactNode; mono?: boolean }
 > = {
-  partner: { header: 'Partner', cell: (l) => l.partnerId?.slice(0, 8) ?? '—', mono: true },
+  partner: {
+    header: 'Partner',
+    // the name when the API gives it (uuidv7 ids made together share their first digits)
+    cell: (l) => l.partnerName || l.partnerId?.slice(0, 8) || '—',
+  },
   payDate: { header: 'Pay date', cell: (l) => formatDate(l.payDate) },
   method: { header: 'Method', cell: (l) => l.method },
   amount: { header: 'Amount', align: 'right', cell: (l) => money(l.amount, l.currency) },
