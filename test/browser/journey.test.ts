@@ -270,7 +270,7 @@ describe('the full journey through the UI', () => {
     await checkPage(applicant, 'apply-received');
     const partner = await server.services.db
       .selectFrom('partners')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'display_name'])
       .where('email', '=', APPLICANT.email)
       .executeTakeFirstOrThrow();
     expect(partner.status).toBe('applied');
@@ -533,7 +533,7 @@ describe('the full journey through the UI', () => {
     await createForm.getByRole('button', { name: 'Create batch' }).click();
     await page.waitForURL(/\/money\/payouts\/[0-9a-f-]{36}$/);
     const batchUrl = new URL(page.url()).pathname;
-    const payRow = page.getByRole('row').filter({ hasText: partner.id.slice(0, 8) });
+    const payRow = page.getByRole('row').filter({ hasText: partner.display_name });
     await payRow
       .getByText(await shown(page, EXPECTED_TOTAL))
       .first()
