@@ -9,7 +9,7 @@ import { rebuildRollups } from '../tracking/rollup-store.js';
 import { createPromoCode, createTrackingLink } from '../tracking/tracking-asset-store.js';
 
 /** mulberry32: a small seeded PRNG, so the demo data is the same on every run. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -22,6 +22,7 @@ import type { Services } from '../platform/services.js';
 import { refreshCohortsAudited } from '../reporting/jobs.js';
 import { issueStatement } from '../statements/statement-store.js';
 import { DEMO_HISTORY_DAYS } from './seed-partners.js';
+import { prng } from './seed-activity.js'; // its own seed: the rates do not shift the activity
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -37,18 +38,6 @@ const FX_PAIRS: Array<[string, number, number]> = [
   ['USD', 10850, 35],
   ['GBP', 8450, 20],
 ];
-
-/** mulberry32, as in seed-activity (a separate stream: the rates do not shift the activity). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const month = (ms: number) => new Date(ms).toISOString().slice(0, 7);
